@@ -1,0 +1,31 @@
+# Two commands do all set-up: `make run` and `make test`. Both create or refresh .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]' >&2
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@$(BIN)/cluster-advisor run
+
+test: $(STAMP) lint
+	@$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	@$(BIN)/ruff check .
+	@$(BIN)/mypy
+
+bench: $(STAMP)
+	@$(BIN)/python bench/bench_matcher.py
+	@$(BIN)/python bench/bench_ask_cli.py
+	@$(BIN)/python bench/bench_memory.py
+
+clean:
+	rm -rf $(VENV) data/*.sqlite3*

@@ -1,0 +1,110 @@
+"""The one typed settings object, read once at start-up from the environment and `.env`.
+
+Nothing else in the code base reads environment variables: the CLI builds `Settings` with
+`load_settings()` and passes it on. Errors are turned into one line that names the setting
+and the fix, because a newcomer editing `.env` should not have to read a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///data/cluster_advisor.sqlite3"
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{8,}$")
+Language = Literal["de", "en"]
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message is one line meant for the operator."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    database_url: str = DEFAULT_DATABASE_URL
+    manager_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    default_language: Language = "de"
+    timezone: str = "Europe/Berlin"
+    cluster_name: str = Field(default="Cluster", min_length=1, max_length=80)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _token_shape(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or not TOKEN_PATTERN.match(value.strip()):
+            raise ValueError("must look like 123456789:AA... as given by @BotFather")
+        return value.strip()
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _base_url_shape(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+(/\S*)?$", value):
+            raise ValueError("must be an http(s) URL such as https://api.telegram.org/bot")
+        return value
+
+    @field_validator("manager_ids", mode="before")
+    @classmethod
+    def _parse_manager_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            bad = [part for part in parts if not part.lstrip("-").isdigit()]
+            if bad:
+                raise ValueError(f"must be comma-separated Telegram user ids, not {bad[0]!r}")
+            return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("default_language", mode="before")
+    @classmethod
+    def _lower_language(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("must be an IANA time zone such as Europe/Berlin") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_scheme(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql:", "postgresql+", "postgres:")):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    @property
+    def token(self) -> str | None:
+        """The bot token in clear text, for the Telegram client only (never log it)."""
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:
+    """Read the settings once; raise SettingsError with one line naming the bad setting."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg, arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(
+            f"Invalid setting {name}: {message}. Fix it in .env or the environment "
+            "(see .env.example)."
+        ) from None

@@ -1,0 +1,61 @@
+"""The neutral reply every feature returns: text plus choices, rendered by each transport.
+
+Text is Telegram-flavoured HTML (only <b>, <i>, <code>) in which every piece of user
+input has been escaped with `html.escape`; the console strips the tags again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for callback_data
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button: the label shown and the `feature:action:id` data sent back when pressed."""
+
+    label: str
+    data: str
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode()) > CALLBACK_DATA_LIMIT:
+            raise ValueError(f"callback data {self.data!r} is longer than 64 bytes")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with the reply (a chart as photo, an export as document)."""
+
+    filename: str
+    content: bytes
+    kind: str = "document"  # "photo" or "document"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a feature says back: HTML text, rows of choices, optional files."""
+
+    text: str
+    choices: tuple[tuple[Choice, ...], ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    edit: bool = False  # a button press: replace the pressed message instead of sending anew
+    notice: str = ""  # short text for answerCallbackQuery (a toast), plain text
+    extra: tuple[Outgoing, ...] = field(default=())  # messages to other chats
+
+    @property
+    def flat_choices(self) -> list[Choice]:
+        return [choice for row in self.choices for choice in row]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message for another user's private chat (e.g. a manager notification)."""
+
+    chat_id: int
+    reply: Reply
+
+
+def rows(choices: list[Choice], per_row: int = 1) -> tuple[tuple[Choice, ...], ...]:
+    """Lay out choices in rows of `per_row` buttons."""
+    return tuple(tuple(choices[i : i + per_row]) for i in range(0, len(choices), per_row))

@@ -1,0 +1,1 @@
+"""Telegram handlers: one thin module per feature, each with one `register(application)`."""

@@ -1,0 +1,30 @@
+"""The global error handler: log with traceback, tell the user briefly, keep running."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot.context import AdvisorContext
+from core.i18n import t
+
+logger = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: AdvisorContext) -> None:
+    """Log the failure and, when there is a chat, apologise in both languages."""
+    logger.error("Update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    text = t("de", "error") + "\n" + t("en", "error")
+    try:
+        await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError:
+        logger.warning("Could not tell chat %s about the error", update.effective_chat.id)
+
+
+def register(application: Application) -> None:
+    application.add_error_handler(on_error)

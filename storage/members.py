@@ -1,0 +1,39 @@
+"""Data access for members: keyword-only functions that take the session to work in."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from storage.models import Member, utcnow
+
+
+def get_member(*, session: Session, telegram_id: int) -> Member | None:
+    return session.exec(select(Member).where(Member.telegram_id == telegram_id)).first()
+
+
+def touch_member(
+    *, session: Session, telegram_id: int, name: str, username: str | None, language: str
+) -> Member:
+    """Return the member for this Telegram user, creating it on first contact.
+
+    Name and username follow what Telegram reports; the language is only set on creation,
+    afterwards it is the member's own choice (/language).
+    """
+    member = get_member(session=session, telegram_id=telegram_id)
+    if member is None:
+        member = Member(telegram_id=telegram_id, name=name[:200], username=username,
+                        language=language)
+        session.add(member)
+        session.flush()
+    elif member.name != name[:200] or member.username != username:
+        member.name, member.username, member.updated_at = name[:200], username, utcnow()
+        session.add(member)
+    return member
+
+
+def set_language(*, session: Session, telegram_id: int, language: str) -> Member | None:
+    member = get_member(session=session, telegram_id=telegram_id)
+    if member is not None:
+        member.language, member.updated_at = language, utcnow()
+        session.add(member)
+    return member
