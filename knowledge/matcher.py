@@ -18,6 +18,7 @@ import heapq
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.base import Entry, KnowledgeBase
@@ -31,6 +32,7 @@ PHRASING_FLOOR = 0.5
 EXPLAIN_SHARE = 0.3
 UNKNOWN_FACTOR = 0.6
 MIN_SPLIT_PART = 4
+MAX_EXACT = 64  # candidates scored exactly per question, best upper bound first
 MAX_QUESTION_CHARS = 1000
 
 
@@ -60,12 +62,13 @@ class _Phrasing:
 @dataclass
 class _Index:
     vocabulary: set[str] = field(default_factory=set)
+    split_vocabulary: set[str] = field(default_factory=set)  # every stem seen, for compounds
     phrasings: list[_Phrasing] = field(default_factory=list)
     entry_phrasings: list[list[int]] = field(default_factory=list)
     entry_terms: list[set[str]] = field(default_factory=list)
     idf: dict[str, float] = field(default_factory=dict)
-    # term -> [(entry index, best share of that term in one of the entry's phrasings)]
-    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    # term -> (entry indexes, best share of the term in one of each entry's phrasings)
+    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def _fuzzy_cutoff(word: str) -> float | None:
@@ -87,12 +90,22 @@ class Matcher:
         self.confident_score = confident_score
         self._entries = list(knowledge_base.entries)
         self._resolved: dict[str, tuple[tuple[str, ...], float]] = {}
+        self._canonical_cache: dict[str, tuple[str, ...]] = {}
+        self._text_words: dict[str, list[str]] = {}
         self._index = self._build_index()
         self._surface = self._surface_forms()
         self._surface_list = sorted(self._surface)
         self._german_words, self._english_words = self._language_words()
+        self._text_words = {}  # only needed while indexing
 
     # ---- index -------------------------------------------------------------------------
+    def _words(self, text: str) -> list[str]:
+        """Content words of a knowledge-base text, computed once per text while indexing."""
+        cached = self._text_words.get(text)
+        if cached is None:
+            cached = self._text_words[text] = [w for w in words(text) if w not in STOPWORDS]
+        return cached
+
     def _phrasings_of(self, entry: Entry) -> list[str]:
         texts: list[str] = []
         for lang in ("de", "en"):
@@ -105,12 +118,12 @@ class Matcher:
         index = _Index()
         raw_phrasings = [(i, p) for i, e in enumerate(self._entries) for p in self._phrasings_of(e)]
         for _, text in raw_phrasings:
-            index.vocabulary.update(stem(w) for w in words(text) if w not in STOPWORDS)
+            index.split_vocabulary.update(stem(w) for w in self._words(text))
+        self._split_vocabulary = index.split_vocabulary
         index.entry_phrasings = [[] for _ in self._entries]
         index.entry_terms = [set() for _ in self._entries]
         for entry_index, text in raw_phrasings:
-            terms = frozenset([t for w in words(text) if w not in STOPWORDS
-                               for t in self._canonical(w, index.vocabulary)])
+            terms = frozenset([t for w in self._words(text) for t in self._canonical(w)])
             if not terms:
                 continue
             index.entry_phrasings[entry_index].append(len(index.phrasings))
@@ -132,7 +145,10 @@ class Matcher:
                 per_entry = best_share.setdefault(term, {})
                 if share > per_entry.get(phrasing.entry, 0.0):
                     per_entry[phrasing.entry] = share
-        index.postings = {t: list(per.items()) for t, per in best_share.items()}
+        index.postings = {
+            t: (np.fromiter(per.keys(), dtype=np.int32, count=len(per)),
+                np.fromiter(per.values(), dtype=np.float64, count=len(per)))
+            for t, per in best_share.items()}
         return index
 
     def _surface_forms(self) -> dict[str, tuple[str, ...]]:
@@ -140,9 +156,9 @@ class Matcher:
         forms: dict[str, tuple[str, ...]] = {}
         for entry in self._entries:
             for text in self._phrasings_of(entry):
-                for word in words(text):
-                    if word not in STOPWORDS and len(word) >= 4 and word not in forms:
-                        terms = self._canonical(word, self._index.vocabulary)
+                for word in self._words(text):
+                    if len(word) >= 4 and word not in forms:
+                        terms = self._canonical(word)
                         if all(term in self._index.vocabulary for term in terms):
                             forms[word] = terms
         return forms
@@ -152,13 +168,16 @@ class Matcher:
         for entry in self._entries:
             for lang in ("de", "en"):
                 for text in (*entry.questions.get(lang, ()), *entry.keywords.get(lang, ())):
-                    by_language[lang].update(w for w in words(text) if w not in STOPWORDS)
+                    by_language[lang].update(self._words(text))
         return (frozenset(by_language["de"] - by_language["en"]),
                 frozenset(by_language["en"] - by_language["de"]))
 
-    @staticmethod
-    def _canonical(word: str, vocabulary: set[str]) -> tuple[str, ...]:
+    def _canonical(self, word: str) -> tuple[str, ...]:
         """Map a folded word to terms, splitting a compound whose two parts are both known."""
+        cached = self._canonical_cache.get(word)
+        if cached is not None:
+            return cached
+        vocabulary = self._split_vocabulary
         best: tuple[str, ...] = ()
         best_balance = 0
         if len(word) >= 2 * MIN_SPLIT_PART:
@@ -172,7 +191,11 @@ class Matcher:
                         balance = min(len(head), len(right))
                         if balance > best_balance:
                             best, best_balance = (stem(head), right_stem), balance
-        return best or (stem(word),)
+        result = best or (stem(word),)
+        if len(self._canonical_cache) > 200_000:
+            self._canonical_cache.clear()
+        self._canonical_cache[word] = result
+        return result
 
     # ---- query -------------------------------------------------------------------------
     def _resolve(self, word: str) -> tuple[tuple[str, ...], float]:
@@ -181,7 +204,7 @@ class Matcher:
         if cached is not None:
             return cached
         vocabulary = self._index.vocabulary
-        terms = self._canonical(word, vocabulary)
+        terms = self._canonical(word)
         result: tuple[tuple[str, ...], float] = ((), 0.0)
         if all(term in vocabulary for term in terms):
             result = (terms, 1.0)
@@ -250,9 +273,9 @@ class Matcher:
                 continue
             following = folded[position + 1] if position + 1 < len(folded) else ""
             joined = word + following
-            if following and stem(joined) in self._index.vocabulary and not (
-                    stem(word) in self._index.vocabulary
-                    and stem(following) in self._index.vocabulary):
+            vocabulary = self._index.vocabulary
+            if following and stem(joined) in vocabulary and not (
+                    stem(word) in vocabulary and stem(following) in vocabulary):
                 result.append((joined, full))
                 skip = True
                 continue
@@ -266,25 +289,36 @@ class Matcher:
         return result
 
     def _rank(self, weights: dict[str, float], total: float) -> list[tuple[float, int]]:
-        matched: dict[int, float] = {}
-        bound: dict[int, float] = {}
+        """The best few entries by exact score, evaluating candidates best-bound-first.
+
+        The bound uses, per entry, the sum of each question term's best share in any one
+        phrasing, which can only overestimate the true phrasing fit; evaluation stops when
+        no remaining candidate can beat the current top, or after MAX_EXACT candidates.
+        """
+        size = len(self._entries)
+        matched = np.zeros(size)
+        bound = np.zeros(size)
         for term, weight in weights.items():
-            for entry_index, share in self._index.postings.get(term, ()):
-                matched[entry_index] = matched.get(entry_index, 0.0) + weight
-                bound[entry_index] = bound.get(entry_index, 0.0) + share
-        candidates = [
-            (self._score(matched[i] / total, min(1.0, bound[i])), i) for i in matched
-        ]
-        heapq.heapify(negated := [(-ub, i) for ub, i in candidates])
+            posting = self._index.postings.get(term)
+            if posting is not None:
+                matched[posting[0]] += weight
+                bound[posting[0]] += posting[1]
+        candidates = np.flatnonzero(matched)
+        cover = matched[candidates] / total
+        upper = self._score_array(cover, np.minimum(bound[candidates], 1.0))
+        if len(candidates) > MAX_EXACT:
+            keep = np.argpartition(-upper, MAX_EXACT)[:MAX_EXACT]
+            candidates, cover, upper = candidates[keep], cover[keep], upper[keep]
+        order = np.lexsort((candidates, -upper))
         # min-heap of the best (score, phrasings touched, -entry index); ties go to the entry
         # that talks about the question's terms in more of its phrasings
         top: list[tuple[float, int, int]] = []
-        while negated:
-            negative_bound, entry_index = heapq.heappop(negated)
-            if len(top) > MAX_SUGGESTIONS and -negative_bound <= top[0][0]:
+        for position in order:
+            if len(top) > MAX_SUGGESTIONS and upper[position] <= top[0][0]:
                 break
-            cover, support = self._phrasing_cover(entry_index, weights, total)
-            exact = self._score(matched[entry_index] / total, cover)
+            entry_index = int(candidates[position])
+            fit, support = self._phrasing_cover(entry_index, weights, total)
+            exact = self._score(float(cover[position]), fit)
             heapq.heappush(top, (exact, support, -entry_index))
             if len(top) > MAX_SUGGESTIONS + 1:
                 heapq.heappop(top)
@@ -299,17 +333,24 @@ class Matcher:
         the phrasing with all three words over a bare keyword "Unterschied".
         """
         idf = self._index.idf
+        asked = weights.keys()
         best = 0.0
         touched = 0
         for phrasing_index in self._index.entry_phrasings[entry_index]:
             phrasing = self._index.phrasings[phrasing_index]
-            covered = sum(idf[t] for t in phrasing.terms if t in weights)
-            if covered:
+            common = phrasing.terms & asked
+            if common:
                 touched += 1
-                explained = sum(weights[t] for t in phrasing.terms if t in weights) / total
+                covered = sum(idf[t] for t in common)
+                explained = sum(weights[t] for t in common) / total
                 fit = covered / phrasing.weight * (1 - EXPLAIN_SHARE + EXPLAIN_SHARE * explained)
                 best = max(best, fit)
         return best, touched
+
+    @staticmethod
+    def _score_array(question_cover: np.ndarray, phrasing_cover: np.ndarray) -> np.ndarray:
+        return 100.0 * np.power(question_cover, COVERAGE_EXPONENT) * (
+            PHRASING_FLOOR + (1 - PHRASING_FLOOR) * phrasing_cover)
 
     @staticmethod
     def _score(question_cover: float, phrasing_cover: float) -> float:

@@ -12,12 +12,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer  # PyStemmer: the Snowball algorithms in C
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_GERMAN = snowballstemmer.stemmer("german")
-_ENGLISH = snowballstemmer.stemmer("english")
+_GERMAN = Stemmer.Stemmer("german")
+_ENGLISH = Stemmer.Stemmer("english")
 
 GERMAN_STOPWORDS = frozenset(
     """
@@ -64,7 +64,11 @@ _ENGLISH_MARKERS = ENGLISH_STOPWORDS - GERMAN_STOPWORDS - {"die", "was", "also",
 
 def fold(text: str) -> str:
     """Lower-case, spell umlauts as ae/oe/ue/ss, drop accents."""
+    if text.isascii():
+        return text.lower()
     lowered = text.lower().translate(_UMLAUTS)
+    if lowered.isascii():
+        return lowered
     decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -1,0 +1,86 @@
+"""Matcher latency: one question answered in-process, shipped and inflated knowledge base.
+
+Goals (issue #2): p50 <= 1 ms and p99 <= 5 ms with the shipped knowledge base; p99 <= 20 ms
+with the knowledge base inflated to 10,000 entries.
+
+    .venv/bin/python bench/bench_matcher.py
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import string
+import time
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+from knowledge.base import Entry, KnowledgeBase, load_knowledge_base
+from knowledge.matcher import Matcher
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = [case["q"] for case in tomllib.loads(
+    (ROOT / "tests" / "data" / "matcher_cases.toml").read_text(encoding="utf-8"))["case"]]
+
+
+def inflate(knowledge: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
+    """Copies of the real entries with a third of their words swapped for invented ones,
+    so the index grows realistic postings and a large vocabulary (about 20,000 words)."""
+    rng = random.Random(seed)
+    invented = ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(5, 11)))
+                for _ in range(20_000)]
+
+    def mutate(text: str) -> str:
+        return " ".join(rng.choice(invented) if rng.random() < 0.33 else word
+                        for word in text.split())
+
+    entries: list[Entry] = list(knowledge.entries)
+    while len(entries) < size:
+        base = knowledge.entries[len(entries) % len(knowledge.entries)]
+        entries.append(replace(
+            base, id=f"{base.id[:30]}_{len(entries)}", related=(),
+            questions={lang: tuple(mutate(q) for q in qs) for lang, qs in base.questions.items()},
+            keywords={lang: tuple(mutate(k) for k in ks) + (rng.choice(invented),)
+                      for lang, ks in base.keywords.items()},
+        ))
+    return KnowledgeBase(knowledge.chapters, tuple(entries))
+
+
+def measure(matcher: Matcher, rounds: int) -> tuple[float, float, float]:
+    """p50, p99 and max in milliseconds over `rounds` passes of the question table.
+
+    Each pass uses freshly misspelt variants too, so the typo cache cannot hide the cost."""
+    rng = random.Random(1)
+    timings: list[float] = []
+    for _ in range(rounds):
+        for question in QUESTIONS:
+            words = question.split()
+            position = rng.randrange(len(words))
+            word = words[position]
+            if len(word) > 4:
+                cut = rng.randrange(1, len(word) - 1)
+                words[position] = word[:cut] + word[cut + 1:]
+            for text in (question, " ".join(words)):
+                start = time.perf_counter()
+                matcher.match(text, "de")
+                timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    p99 = timings[int(len(timings) * 0.99) - 1]
+    return statistics.median(timings), p99, timings[-1]
+
+
+def main() -> None:
+    shipped = load_knowledge_base()
+    for label, knowledge, rounds in (("shipped", shipped, 20),
+                                     ("inflated", inflate(shipped, 10_000), 3)):
+        start = time.perf_counter()
+        matcher = Matcher(knowledge)
+        build = time.perf_counter() - start
+        p50, p99, worst = measure(matcher, rounds)
+        print(f"{label:8} entries={len(knowledge.entries):6,} index build={build:6.2f} s  "
+              f"p50={p50:6.3f} ms  p99={p99:6.3f} ms  max={worst:6.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
