@@ -18,7 +18,7 @@ from bot.settings import Settings
 from core.actor import Role
 from core.commands import commands_for
 from core.services import build_services
-from handlers import errors, fallback, questions, start
+from handlers import action_plan, errors, fallback, members, pitfalls, questions, start
 
 logger = logging.getLogger(__name__)
 
@@ -52,14 +52,21 @@ def build_application(settings: Settings) -> Application:
 def register_handlers(application: Application) -> None:
     """Register feature handlers; the order matters only where noted.
 
-    1. start      – /start, /help, /language and language buttons
-    2. questions  – /ask, /topics, /unanswered, topic buttons, free text in private chats and
-                    mentions/replies in groups
-    3. fallback   – unknown commands, non-text messages and unknown buttons; registered
-                    after every feature, so it only sees what no feature took
-    4. errors     – the global error handler
+    1. start       – /start, /help, /language, /cancel and language buttons
+    2. members     – joining, roles, profiles, matchmaking (before questions: it watches
+                     group messages of a linked group)
+    3. action_plan – the plan, its buttons and reminders
+    4. pitfalls    – self-check, health, funding
+    5. questions   – /ask, /topics, /unanswered, topic buttons, and free text (private
+                     chats: dialog step or question; groups: mentions and replies)
+    6. fallback    – unknown commands, non-text messages and unknown buttons; registered
+                     after every feature, so it only sees what no feature took
+    7. errors      – the global error handler
     """
     start.register(application)
+    members.register(application)
+    action_plan.register(application)
+    pitfalls.register(application)
     questions.register(application)
     fallback.register(application)
     errors.register(application)

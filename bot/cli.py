@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from bot.settings import SettingsError, load_settings
+from bot import cli_members, cli_pitfalls, cli_plan
+from bot.cli_support import settings_or_exit, started_services
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -23,11 +24,7 @@ app.add_typer(db_app, name="db")
 
 
 def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
+    return settings_or_exit()
 
 
 def _configure_logging(settings: Settings) -> None:
@@ -122,6 +119,20 @@ def db_upgrade() -> None:
         engine.dispose()
     where = engine.url.render_as_string(hide_password=True)
     typer.echo(f"Database schema is up to date ({where}).")
+
+
+@app.command()
+def demo() -> None:
+    """Fill an empty database with the talk's example cluster (members, action plan)."""
+    from core.demo import fill
+
+    with started_services() as services:
+        lines = fill(services)
+    typer.echo("\n".join(lines) if lines else "Nothing to add: the database is not empty.")
+
+
+for feature in (cli_members, cli_plan, cli_pitfalls):
+    feature.register(app)
 
 
 def main() -> None:

@@ -15,9 +15,9 @@ from typing import TextIO
 
 from core.actor import Actor, Role
 from core.commands import press_button, run_command
+from core.dialogs import handle_text
 from core.i18n import t
 from core.identity import CONSOLE_USER_ID, identify
-from core.questions import ask
 from core.reply import Choice, Reply
 from core.services import Services
 
@@ -60,7 +60,7 @@ class ConsoleChat:
             return run_command(self.services, actor, command.group(1), command.group(2) or "")
         if text.startswith("/"):
             return Reply(t(actor.language, "unknown_command", command=html.escape(text[1:40])))
-        return ask(self.services, actor, text)
+        return handle_text(self.services, actor, text)
 
     def show(self, reply: Reply) -> None:
         """Print a reply with its choices numbered and its files saved to disk."""

@@ -8,6 +8,7 @@ and the fix, because a newcomer editing `.env` should not have to read a traceba
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,6 +38,15 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Berlin"
     cluster_name: str = Field(default="Cluster", min_length=1, max_length=80)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # action plan reminders (issue #3)
+    reminder_offsets: Annotated[tuple[int, ...], NoDecode] = (14, 3, 0)
+    reminder_time: time = time(9, 0)
+    digest_weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    # members (issue #4)
+    invite_valid_days: int = Field(default=14, ge=1, le=365)
+    contact_requests_per_day: int = Field(default=10, ge=1, le=1000)
+    # funding (issue #5): the year the cluster was founded, for the life-cycle curve
+    cluster_founded: int | None = Field(default=None, ge=1900, le=2100)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -64,6 +74,22 @@ class Settings(BaseSettings):
                 raise ValueError(f"must be comma-separated Telegram user ids, not {bad[0]!r}")
             return frozenset(int(part) for part in parts)
         return value
+
+    @field_validator("reminder_offsets", mode="before")
+    @classmethod
+    def _parse_offsets(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not parts or not all(part.isdigit() for part in parts):
+                raise ValueError("must be comma-separated whole days before the deadline, "
+                                 "e.g. 14,3,0")
+            return tuple(sorted({int(part) for part in parts}, reverse=True))
+        return value
+
+    @field_validator("cluster_founded", mode="before")
+    @classmethod
+    def _empty_year(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("default_language", mode="before")
     @classmethod

@@ -1,58 +1,36 @@
-"""The command table: one place that says which commands exist, for whom, and what they do.
+"""The command table: which commands exist, for whom, and what they do — collected from
+the feature modules listed in FEATURES.
 
-/help, Telegram's command menu, the console chat and the Telegram handlers all read it, so
-a command is added once. `run_command` and `press_button` are the only entry points the
-transports call; they check the caller's role on every call (buttons can be forged).
+/help, Telegram's command menus, the console chat and the Telegram handlers all read it, so
+a command is added once, in its feature. `run_command` and `press_button` are the only entry
+points the transports call; they check the caller's role on every call (buttons can be
+forged) and refuse group use of private-only commands.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
-from dataclasses import dataclass
+from types import ModuleType
 
-from core import questions, start
+from core import action_plan, members, pitfalls, questions, start
 from core.actor import Actor, Role
 from core.i18n import t
+from core.registry import Button, Command, DialogFunction
 from core.reply import Reply
 from core.services import Services
 
-CommandFunction = Callable[[Services, Actor, str], Reply]
-ButtonFunction = Callable[[Services, Actor, list[str]], Reply]
+# Order = order in /help and in Telegram's command menu.
+FEATURES: tuple[ModuleType, ...] = (start, questions, members, action_plan, pitfalls)
 
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    feature: str
-    role: Role
-    description: dict[str, str]
-    run: CommandFunction
-
-
-COMMANDS: tuple[Command, ...] = (
-    Command("start", "start", Role.VISITOR,
-            {"de": "Begrüßung und erste Schritte", "en": "Welcome and first steps"}, start.start),
-    Command("help", "start", Role.VISITOR,
-            {"de": "Alle Befehle", "en": "All commands"}, start.help_command),
-    Command("language", "start", Role.VISITOR,
-            {"de": "Sprache wählen (de/en)", "en": "Choose language (de/en)"}, start.language),
-    Command("ask", "questions", Role.VISITOR,
-            {"de": "Eine Frage stellen", "en": "Ask a question"}, questions.ask_command),
-    Command("topics", "questions", Role.VISITOR,
-            {"de": "Themen durchblättern", "en": "Browse topics"}, questions.topics),
-    Command("unanswered", "questions", Role.MANAGER,
-            {"de": "Unbeantwortete Fragen", "en": "Unanswered questions"},
-            questions.unanswered),
-)
-
-# Button data is "feature:action:arg…"; the feature prefix picks the function.
-BUTTONS: dict[str, tuple[Role, ButtonFunction]] = {
-    "kb": (Role.VISITOR, questions.press),
-    "lang": (Role.VISITOR, start.press),
-}
+COMMANDS: tuple[Command, ...] = tuple(c for feature in FEATURES for c in feature.COMMANDS)
+BUTTONS: dict[str, Button] = {p: b for feature in FEATURES for p, b in feature.BUTTONS.items()}
+DIALOGS: dict[str, DialogFunction] = {
+    name: dialog for feature in FEATURES for name, dialog in getattr(feature, "DIALOGS",
+                                                                     {}).items()}
 
 _BY_NAME = {command.name: command for command in COMMANDS}
+if len(_BY_NAME) != len(COMMANDS):
+    raise RuntimeError("two features define the same command")
 
 
 def find(name: str) -> Command | None:
@@ -69,9 +47,11 @@ def actor_may(role: Role, needed: Role) -> bool:
     return order.index(role) >= order.index(needed)
 
 
-def _refusal(actor: Actor, needed: Role, name: str) -> Reply:
+def refusal(actor: Actor, needed: Role, name: str) -> Reply:
+    """The polite 'not for you' reply, naming what is needed."""
     key = "not_allowed_manager" if needed is Role.MANAGER else "not_allowed_member"
-    return Reply(t(actor.language, key, command=html.escape(name)))
+    text = t(actor.language, key, command=html.escape(name))
+    return Reply(text, notice=text[:200])
 
 
 def run_command(services: Services, actor: Actor, name: str, args: str) -> Reply:
@@ -80,17 +60,18 @@ def run_command(services: Services, actor: Actor, name: str, args: str) -> Reply
     if command is None:
         return Reply(t(actor.language, "unknown_command", command=html.escape(name[:40])))
     if not actor.at_least(command.role):
-        return _refusal(actor, command.role, command.name)
+        return refusal(actor, command.role, command.name)
+    if command.private_only and not actor.is_private_chat:
+        return Reply(t(actor.language, "private_only", command=command.name))
     return command.run(services, actor, args.strip())
 
 
 def press_button(services: Services, actor: Actor, data: str) -> Reply:
     """Handle a button press; unknown, malformed or forbidden data changes nothing."""
     feature, _, rest = data.partition(":")
-    entry = BUTTONS.get(feature)
-    if entry is None or not rest:
+    button = BUTTONS.get(feature)
+    if button is None or not rest:
         return Reply(t(actor.language, "stale_button"), notice=t(actor.language, "stale_button"))
-    needed, function = entry
-    if not actor.at_least(needed):
-        return _refusal(actor, needed, feature)
-    return function(services, actor, rest.split(":"))
+    if not actor.at_least(button.role):
+        return refusal(actor, button.role, feature)
+    return button.press(services, actor, rest.split(":"))

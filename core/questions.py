@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 
-from core.actor import Actor
+from core.actor import Actor, Role
 from core.i18n import LANGUAGES, t
+from core.registry import Button, Command
 from core.reply import Choice, Reply, rows
 from core.services import Services
 from knowledge.base import Entry
@@ -112,3 +113,14 @@ def unanswered(services: Services, actor: Actor, args: str) -> Reply:
                        date=summary.last_asked.astimezone(tz).strftime("%d.%m.%Y %H:%M"),
                        text=html.escape(text), times=summary.times))
     return Reply("\n".join(lines))
+
+
+COMMANDS = (
+    Command("ask", Role.VISITOR, {"de": "Eine Frage stellen", "en": "Ask a question"},
+            ask_command),
+    Command("topics", Role.VISITOR, {"de": "Themen durchblättern", "en": "Browse topics"},
+            topics),
+    Command("unanswered", Role.MANAGER,
+            {"de": "Unbeantwortete Fragen", "en": "Unanswered questions"}, unanswered),
+)
+BUTTONS = {"kb": Button(Role.VISITOR, press)}

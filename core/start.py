@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
+from core import dialogs
 from core.actor import Actor, Role
 from core.i18n import LANGUAGES, t
+from core.registry import Button, Command
 from core.reply import Choice, Reply, rows
 from core.services import Services
 from storage.engine import session_scope
@@ -24,7 +26,7 @@ def start(services: Services, actor: Actor, args: str) -> Reply:
 
 def help_command(services: Services, actor: Actor, args: str) -> Reply:
     """List the commands this user may use, grouped by role."""
-    from core.commands import COMMANDS, actor_may
+    from core.commands import COMMANDS, actor_may  # the table is built from this module
 
     lang = actor.language
     lines = [t(lang, "help_title")]
@@ -62,3 +64,21 @@ def press(services: Services, actor: Actor, parts: list[str]) -> Reply:
     if len(parts) == 2 and parts[0] == "set" and parts[1] in LANGUAGES:
         return _switch(services, actor, parts[1], edit=True)
     return Reply(t(actor.language, "stale_button"), notice=t(actor.language, "stale_button"))
+
+
+def cancel(services: Services, actor: Actor, args: str) -> Reply:
+    """End the open dialog, if any; nothing entered so far is saved."""
+    had_dialog = dialogs.finish(services, actor)
+    return Reply(t(actor.language, "cancelled" if had_dialog else "nothing_to_cancel"))
+
+
+COMMANDS = (
+    Command("start", Role.VISITOR,
+            {"de": "Begrüßung und erste Schritte", "en": "Welcome and first steps"}, start),
+    Command("help", Role.VISITOR, {"de": "Alle Befehle", "en": "All commands"}, help_command),
+    Command("language", Role.VISITOR,
+            {"de": "Sprache wählen (de/en)", "en": "Choose language (de/en)"}, language),
+    Command("cancel", Role.VISITOR,
+            {"de": "Laufenden Dialog abbrechen", "en": "Cancel the current dialog"}, cancel),
+)
+BUTTONS = {"lang": Button(Role.VISITOR, press)}

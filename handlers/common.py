@@ -6,16 +6,18 @@ Nothing here knows about features; it only translates between Telegram and the c
 from __future__ import annotations
 
 import logging
+from types import ModuleType
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import AdvisorContext
 from core.actor import Actor
-from core.commands import Command, press_button, run_command
+from core.commands import press_button, run_command
 from core.identity import identify
+from core.registry import Command
 from core.reply import Reply
 
 logger = logging.getLogger(__name__)
@@ -101,3 +103,11 @@ def button_handler(prefix: str) -> CallbackQueryHandler:
 
     callback.__doc__ = f"Handle {prefix}: buttons."
     return CallbackQueryHandler(callback, pattern=rf"^{prefix}:")
+
+
+def register_feature(application: Application, feature: ModuleType) -> None:
+    """Add a CommandHandler per command and a CallbackQueryHandler per button prefix."""
+    for command in feature.COMMANDS:
+        application.add_handler(command_handler(command))
+    for prefix in feature.BUTTONS:
+        application.add_handler(button_handler(prefix))

@@ -1,4 +1,8 @@
-"""Telegram wiring for questions: /ask, /topics, /unanswered, topic buttons, free text."""
+"""Telegram wiring for questions: /ask, /topics, /unanswered, topic buttons, free text.
+
+Free text in a private chat goes to `core.dialogs.handle_text`, which hands it to an open
+dialog (profile, plan entry ...) or asks the knowledge base.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,19 @@ from telegram import Message, Update
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.context import AdvisorContext
-from core.commands import COMMANDS
+from core import questions
+from core.dialogs import handle_text
 from core.questions import ask
-from handlers.common import actor_for, button_handler, command_handler, send_reply
+from handlers.common import actor_for, register_feature, send_reply
 
 
 async def private_question(update: Update, context: AdvisorContext) -> None:
-    """Answer any plain text in a private chat as a question."""
+    """Answer plain text in a private chat: a dialog step or a question."""
     message = update.effective_message
     actor = actor_for(update, context)
     if message is None or actor is None:
         return
-    await send_reply(update, context, ask(context.services, actor, message.text or ""))
+    await send_reply(update, context, handle_text(context.services, actor, message.text or ""))
 
 
 def _addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
@@ -48,10 +53,7 @@ async def group_question(update: Update, context: AdvisorContext) -> None:
 
 
 def register(application: Application) -> None:
-    for command in COMMANDS:
-        if command.feature == "questions":
-            application.add_handler(command_handler(command))
-    application.add_handler(button_handler("kb"))
+    register_feature(application, questions)
     text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     application.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, private_question))
     application.add_handler(MessageHandler(text & filters.ChatType.GROUPS, group_question))

@@ -74,12 +74,16 @@ class _Index:
 def _fuzzy_cutoff(word: str) -> float | None:
     """How similar a misspelt word must be to a known one; short words are not guessed.
 
-    With rapidfuzz's ratio (indel distance) a missing letter in a 6-letter word costs 9
-    points, a swapped pair 17, a swapped pair in a 7+ letter word 14 or less.
+    With rapidfuzz's ratio (indel distance) a missing or extra letter in a 6-letter word
+    costs 8-9 points and a changed one 17 ("Wetter"/"weiter": not a typo but another word),
+    so 6-letter words only get insertions and deletions; a swapped or changed letter costs
+    about 14 in a 7-letter word and less in longer ones.
     """
     if len(word) < 6:
         return None
-    return 83.0 if len(word) < 7 else 80.0
+    if len(word) == 6:
+        return 90.0
+    return 85.0 if len(word) < 9 else 80.0
 
 
 class Matcher:

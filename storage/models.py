@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger
+from sqlalchemy import JSON, BigInteger
 from sqlmodel import Field, SQLModel
 
 
@@ -23,6 +24,8 @@ class Member(SQLModel, table=True):
     role: str = Field(default="visitor", max_length=16)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # set when Telegram says the user blocked the bot; cleared when they write again
+    unreachable_since: datetime | None = Field(default=None)
 
 
 class UnansweredQuestion(SQLModel, table=True):
@@ -37,3 +40,16 @@ class UnansweredQuestion(SQLModel, table=True):
     text: str = Field(max_length=1000)
     best_topic: str | None = Field(default=None, max_length=40)
     score: int = 0
+
+
+class DialogRow(SQLModel, table=True):
+    """The guided dialog a user is in (see core.dialogs); one per user."""
+
+    __tablename__ = "dialog_state"
+
+    telegram_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={
+        "autoincrement": False})
+    feature: str = Field(default="", max_length=32)
+    step: str = Field(default="", max_length=64)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    updated_at: datetime = Field(default_factory=utcnow)

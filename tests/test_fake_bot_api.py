@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from tests.fake_bot_api import Call, FakeBotApi
 from telegram import (
     Bot,
     BotCommand,
@@ -41,6 +40,8 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+
+from tests.fake_bot_api import Call, FakeBotApi
 
 USER_ID = 4242
 OTHER_USER_ID = 5151

@@ -69,3 +69,12 @@ def test_no_content_words_means_no_match(matcher: Matcher) -> None:
     for text in ["", "???", "😀😀", "und oder aber", "the of and"]:
         match = matcher.match(text)
         assert match.entry is None and match.content_words == 0
+
+
+@pytest.mark.parametrize("question", [
+    "Wie wird das Wetter morgen?", "What is the capital of France?", "Erzähl mir einen Witz",
+    "How do I bake bread?", "Wer ist Bundeskanzler?", "HPC cluster scheduling with slurm",
+])
+def test_everyday_questions_outside_the_table_get_no_confident_answer(
+        matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).entry is None
