@@ -16,7 +16,7 @@ from core import action_plan, members, pitfalls, questions, start
 from core.actor import Actor, Role
 from core.i18n import t
 from core.registry import Button, Command, DialogFunction
-from core.reply import Reply
+from core.reply import Reply, refused_press
 from core.services import Services
 
 # Order = order in /help and in Telegram's command menu.
@@ -50,8 +50,7 @@ def actor_may(role: Role, needed: Role) -> bool:
 def refusal(actor: Actor, needed: Role, name: str) -> Reply:
     """The polite 'not for you' reply, naming what is needed."""
     key = "not_allowed_manager" if needed is Role.MANAGER else "not_allowed_member"
-    text = t(actor.language, key, command=html.escape(name))
-    return Reply(text, notice=text[:200])
+    return Reply(t(actor.language, key, command=html.escape(name)))
 
 
 def run_command(services: Services, actor: Actor, name: str, args: str) -> Reply:
@@ -71,7 +70,7 @@ def press_button(services: Services, actor: Actor, data: str) -> Reply:
     feature, _, rest = data.partition(":")
     button = BUTTONS.get(feature)
     if button is None or not rest:
-        return Reply(t(actor.language, "stale_button"), notice=t(actor.language, "stale_button"))
+        return refused_press(t(actor.language, "stale_button"))
     if not actor.at_least(button.role):
-        return refusal(actor, button.role, feature)
+        return refused_press(refusal(actor, button.role, feature).text)
     return button.press(services, actor, rest.split(":"))

@@ -7,7 +7,7 @@ import html
 from core.actor import Actor, Role
 from core.i18n import LANGUAGES, t
 from core.registry import Button, Command
-from core.reply import Choice, Reply, rows
+from core.reply import Choice, Reply, refused_press, rows
 from core.services import Services
 from knowledge.base import Entry
 from knowledge.matcher import MAX_QUESTION_CHARS
@@ -93,8 +93,8 @@ def press(services: Services, actor: Actor, parts: list[str]) -> Reply:
         entry = services.knowledge.get(parts[1])
         if entry is not None:
             return render_entry(services, entry, lang)
-        return Reply(t(lang, "topic_gone"), notice=t(lang, "topic_gone"))
-    return Reply(t(lang, "stale_button"), notice=t(lang, "stale_button"))
+        return refused_press(t(lang, "topic_gone"))
+    return refused_press(t(lang, "stale_button"))
 
 
 def unanswered(services: Services, actor: Actor, args: str) -> Reply:
@@ -120,7 +120,9 @@ COMMANDS = (
             ask_command),
     Command("topics", Role.VISITOR, {"de": "Themen durchblättern", "en": "Browse topics"},
             topics),
+    # private only: the list shows other people's questions
     Command("unanswered", Role.MANAGER,
-            {"de": "Unbeantwortete Fragen", "en": "Unanswered questions"}, unanswered),
+            {"de": "Unbeantwortete Fragen", "en": "Unanswered questions"}, unanswered,
+            private_only=True),
 )
 BUTTONS = {"kb": Button(Role.VISITOR, press)}

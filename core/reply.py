@@ -41,11 +41,17 @@ class Reply:
     attachments: tuple[Attachment, ...] = ()
     edit: bool = False  # a button press: replace the pressed message instead of sending anew
     notice: str = ""  # short text for answerCallbackQuery (a toast), plain text
+    notice_only: bool = False  # a refused or stale button: show the notice, change nothing
     extra: tuple[Outgoing, ...] = field(default=())  # messages to other chats
 
     @property
     def flat_choices(self) -> list[Choice]:
         return [choice for row in self.choices for choice in row]
+
+
+def refused_press(text: str) -> Reply:
+    """The answer to a forged, stale or forbidden button press: a notice and nothing else."""
+    return Reply(text, notice=text[:200], notice_only=True)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from core import dialogs
 from core.actor import Actor, Role
 from core.i18n import LANGUAGES, t
 from core.registry import Button, Command
-from core.reply import Choice, Reply, rows
+from core.reply import Choice, Reply, refused_press, rows
 from core.services import Services
 from storage.engine import session_scope
 from storage.members import set_language
@@ -63,7 +63,7 @@ def press(services: Services, actor: Actor, parts: list[str]) -> Reply:
     """Handle lang:set:<de|en>."""
     if len(parts) == 2 and parts[0] == "set" and parts[1] in LANGUAGES:
         return _switch(services, actor, parts[1], edit=True)
-    return Reply(t(actor.language, "stale_button"), notice=t(actor.language, "stale_button"))
+    return refused_press(t(actor.language, "stale_button"))
 
 
 def cancel(services: Services, actor: Actor, args: str) -> Reply:

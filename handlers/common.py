@@ -98,8 +98,9 @@ def button_handler(prefix: str) -> CallbackQueryHandler:
         if query is None or actor is None:
             return
         reply = press_button(context.services, actor, str(query.data or ""))
-        await query.answer(reply.notice[:200] or None)
-        await send_reply(update, context, reply)
+        await query.answer(reply.notice[:200] or None, show_alert=reply.notice_only)
+        if not reply.notice_only:
+            await send_reply(update, context, reply)
 
     callback.__doc__ = f"Handle {prefix}: buttons."
     return CallbackQueryHandler(callback, pattern=rf"^{prefix}:")

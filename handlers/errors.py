@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application
 
 from bot.context import AdvisorContext
@@ -18,6 +18,8 @@ async def on_error(update: object, context: AdvisorContext) -> None:
     """Log the failure and, when there is a chat, apologise in both languages."""
     logger.error("Update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(context.error, Forbidden):  # the user blocked the bot: nobody to tell
         return
     text = t("de", "error") + "\n" + t("en", "error")
     try:
