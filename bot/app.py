@@ -76,13 +76,16 @@ async def _post_init(application: Application) -> None:
     bot_data: BotData = application.bot_data
     settings = bot_data.settings
     bot_data.services = build_services(settings)
+    bot_data.services.bot_username = application.bot.username  # invite links (members)
     await _set_command_menus(application, settings)
+    action_plan.arm_reminders(application)  # resend in-flight ones, then a pass every minute
     logger.info("Cluster Advisor started as @%s with %d knowledge entries",
                 application.bot.username, len(bot_data.services.knowledge.entries))
 
 
 async def _post_shutdown(application: Application) -> None:
     bot_data: BotData = application.bot_data
+    action_plan.disarm_reminders(application)
     if bot_data.services is not None:
         bot_data.services.close()
 

@@ -8,6 +8,7 @@ cleanly at the end of input.
 from __future__ import annotations
 
 import html
+import logging
 import re
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from core.identity import CONSOLE_USER_ID, identify
 from core.reply import Choice, Reply
 from core.services import Services
 
+logger = logging.getLogger(__name__)
 _TAG = re.compile(r"</?(b|i|u|s|code|pre|a)(\s[^>]*)?>")
 COMMAND_PATTERN = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
@@ -62,6 +64,14 @@ class ConsoleChat:
             return Reply(t(actor.language, "unknown_command", command=html.escape(text[1:40])))
         return handle_text(self.services, actor, text)
 
+    def safe_reply(self, line: str) -> Reply:
+        """Like Telegram's error handler: one failing line is logged, the chat goes on."""
+        try:
+            return self.handle_line(line)
+        except Exception:
+            logger.exception("Console line failed: %r", line[:200])
+            return Reply(t("de", "error") + "\n" + t("en", "error"))
+
     def show(self, reply: Reply) -> None:
         """Print a reply with its choices numbered and its files saved to disk."""
         print(to_plain_text(reply.text), file=self.output)
@@ -93,4 +103,4 @@ class ConsoleChat:
             line = lines.readline()
             if not line:
                 break
-            self.show(self.handle_line(line))
+            self.show(self.safe_reply(line))

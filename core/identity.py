@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.actor import Actor, Role
 from core.services import Services
+from storage.community_profiles import claim_imported_profile
 from storage.engine import session_scope
 from storage.members import touch_member
 
@@ -29,6 +30,7 @@ def identify(
     with session_scope(services.engine) as session:
         member = touch_member(session=session, telegram_id=user_id, name=name,
                               username=username, language=language)
+        claim_imported_profile(session=session, member=member)  # members issue #4
         stored_role, language = member.role, member.language
     if role_override is not None:
         role = role_override

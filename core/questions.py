@@ -26,6 +26,8 @@ def render_entry(services: Services, entry: Entry, lang: str, *, edit: bool = Fa
     """An answer card: title, answer, and buttons to related topics."""
     related = [e for e in (services.knowledge.get(r) for r in entry.related) if e is not None]
     buttons = [_topic_button(e, lang) for e in related[:MAX_RELATED_BUTTONS]]
+    if entry.chapter == "pitfalls":  # an answer about a pitfall offers the self-check (#5)
+        buttons.append(Choice(t(lang, "pitfalls_selfcheck_offer"), "selfcheck:start"))
     text = f"<b>{html.escape(entry.title[lang])}</b>\n\n{html.escape(entry.answer[lang])}"
     return Reply(text, rows(buttons), edit=edit)
 

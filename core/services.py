@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
@@ -10,6 +11,9 @@ from bot.settings import Settings
 from knowledge.base import KnowledgeBase, load_knowledge_base
 from knowledge.matcher import Matcher
 from storage.engine import make_engine, upgrade_schema
+
+if TYPE_CHECKING:
+    from core.members.index import MemberIndex
 
 
 @dataclass
@@ -20,6 +24,8 @@ class Services:
     knowledge: KnowledgeBase
     matcher: Matcher
     engine: Engine
+    bot_username: str | None = None  # set by the Telegram app at start (invite links)
+    member_index: MemberIndex | None = None  # matchmaking index, built on first /match
 
     def close(self) -> None:
         self.engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
-from core import dialogs
+from core import dialogs, members
 from core.actor import Actor, Role
 from core.i18n import LANGUAGES, t
 from core.registry import Button, Command
@@ -18,7 +18,11 @@ LANGUAGE_LABELS = {"de": "🇩🇪 Deutsch", "en": "🇬🇧 English"}
 
 
 def start(services: Services, actor: Actor, args: str) -> Reply:
-    """Greet the user and show where to begin."""
+    """Greet the user and show where to begin (an invite link's token goes to members)."""
+    if args.strip():
+        invited = members.start_argument(services, actor, args)
+        if invited is not None:
+            return invited
     text = t(actor.language, "welcome", cluster=html.escape(services.settings.cluster_name))
     return Reply(text, rows([Choice("📚 " + ("Themen" if actor.language == "de" else "Topics"),
                                     "kb:chapters")]))

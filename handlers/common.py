@@ -72,6 +72,8 @@ async def send_reply(update: Update, context: AdvisorContext, reply: Reply) -> N
                                            reply_markup=markup(outgoing.reply))
         except Forbidden:
             logger.warning("Could not reach user %s: they blocked the bot", outgoing.chat_id)
+        except BadRequest as exc:  # e.g. "chat not found": the user never started the bot
+            logger.warning("Could not reach user %s: %s", outgoing.chat_id, exc)
 
 
 def command_handler(command: Command) -> CommandHandler:

@@ -7,8 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.console import ConsoleChat, to_plain_text
 from core.actor import Role
+from core.reply import Reply
 from core.services import Services
 from tests.conftest import clean_env
 
@@ -53,3 +56,14 @@ def test_piped_chat_subprocess_ends_cleanly_at_end_of_input(tmp_path: Path) -> N
     assert "Done, I will answer you in English" in result.stdout
     assert "Mitgliedsbeiträge" in result.stdout or "Mitglieds" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_a_failing_line_is_reported_and_the_chat_goes_on(
+        services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> Reply:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("bot.console.run_command", broken)
+    transcript = chat(services, ["/help", "Was ist ein Cluster?"])
+    assert "Something went wrong" in transcript
+    assert "räumliche Konzentration" in transcript

@@ -1,0 +1,208 @@
+"""Matchmaking speed and memory: /match against 100,000 profiles, in-process.
+
+Goals (issue #4): p99 <= 50 ms per /match, index kept up to date when a profile changes,
+peak memory <= 500 MB.
+
+A child process fills a SQLite database with synthetic profiles (keywords drawn from the
+synonym table in both languages plus invented compounds, so the vocabulary is about 6,000
+keywords and 20,000 words); this process then measures what the bot does: build the index
+on first use, answer queries (typed keywords with typos, several keywords, "my needs"),
+and re-index edited profiles. Peak memory is this process's maximum resident set size.
+
+    .venv/bin/python bench/bench_match.py [--profiles 100000] [--queries 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CITIES = ["Essen", "Dortmund", "Bochum", "Gelsenkirchen", "Paderborn", "Tampere", "Bern",
+          "Ankara", "Ostrava", "Münster", "Duisburg", "Herne", "Bottrop", "Recklinghausen"]
+HEADS = ["Kontrakt", "Stadt", "Daten", "Energie", "Prozess", "Produkt", "Qualitäts", "Service",
+         "Fahrzeug", "Gebäude", "Wasser", "Medizin", "Lager", "Netz", "Material", "Anlagen",
+         "Bau", "Kunden", "Sicherheits", "Umwelt", "Wissens", "Innovations", "Mobilitäts"]
+TAILS = ["logistik", "management", "technik", "beratung", "entwicklung", "analyse", "planung",
+         "optimierung", "service", "systeme", "forschung", "software", "design", "prüfung"]
+EN_WORDS = ["smart", "digital", "cloud", "sensor", "supply", "chain", "quality", "process",
+            "data", "energy", "water", "health", "retail", "mobile", "platform", "network",
+            "testing", "consulting", "analytics", "automation", "robotics", "security"]
+
+
+def vocabulary(rng: random.Random) -> list[str]:
+    table = tomllib.loads((ROOT / "knowledge" / "keyword_synonyms.toml").read_text("utf-8"))
+    words = [spelling for entry in table.values()
+             for spelling in (entry["de"], entry["en"], *entry.get("variants", ()))]
+    words += [head + tail for head in HEADS for tail in TAILS]
+    words += [f"{a} {b}" for a in EN_WORDS for b in EN_WORDS if a != b]
+    words += ["".join(rng.choices("abcdefghijklmnoprstuvwz", k=rng.randint(6, 11))).title()
+              for _ in range(4000)]
+    return words
+
+
+def generate(path: Path, count: int, seed: int = 4) -> None:
+    """Fill a fresh database with `count` imported profiles (runs in a child process)."""
+    from sqlalchemy import insert
+
+    from storage.community import Profile
+    from storage.engine import make_engine, upgrade_schema
+    from storage.models import utcnow
+
+    rng = random.Random(seed)
+    words = vocabulary(rng)
+    popular = words[:400]  # the synonym table: used far more often than invented keywords
+    text_words = list({w for k in words for w in k.split()}) + EN_WORDS * 5
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+
+    def keywords(n: int) -> list[str]:
+        return list(dict.fromkeys(rng.choice(popular) if rng.random() < 0.6
+                                  else rng.choice(words) for _ in range(n)))
+
+    now = utcnow()
+    step = timedelta(microseconds=1)
+    with engine.begin() as connection:
+        for start in range(0, count, 5000):
+            rows = [{
+                "member_telegram_id": None, "telegram_username": None,
+                "name": f"Person {i}", "organization": f"Organisation {i % 7919}",
+                "kind": rng.choice(["company", "research", "public", "cluster", "other"]),
+                "city": rng.choice(CITIES), "offers": keywords(rng.randint(2, 6)),
+                "needs": keywords(rng.randint(1, 4)),
+                "description": " ".join(rng.choices(text_words, k=rng.randint(5, 25))),
+                "visible": rng.random() < 0.9, "source": "import", "created_at": now,
+                "updated_at": now + i * step,
+            } for i in range(start, min(start + 5000, count))]
+            connection.execute(insert(Profile), rows)
+    engine.dispose()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def describe(label: str, millis: list[float]) -> str:
+    return (f"{label:<44} p50 {statistics.median(millis):6.2f} ms   "
+            f"p99 {percentile(millis, 0.99):6.2f} ms   max {max(millis):7.2f} ms   "
+            f"(n={len(millis)})")
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--profiles", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=2_000)
+    parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.generate:
+        generate(args.generate, args.profiles)
+        return
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.sqlite3"
+        started = time.perf_counter()
+        subprocess.run([sys.executable, __file__, "--generate", str(path), "--profiles",
+                        str(args.profiles)], check=True)
+        print(f"generated {args.profiles:,} profiles in {time.perf_counter() - started:.1f} s "
+              "(child process)")
+        measure(path, args.queries)
+
+
+def measure(path: Path, query_count: int) -> None:
+    from bot.settings import load_settings
+    from core.commands import run_command
+    from core.identity import identify
+    from core.members.common import member_index, reindex
+    from core.services import build_services
+    from storage.community_profiles import save_profile
+    from storage.engine import session_scope
+
+    baseline = rss_mb()
+    services = build_services(load_settings(None, database_url=f"sqlite:///{path}"))
+    started, cpu = time.perf_counter(), time.process_time()
+    index = member_index(services)
+    print(f"index built on first use in {time.perf_counter() - started:.1f} s "
+          f"({time.process_time() - cpu:.1f} s CPU); {len(index):,} profiles; "
+          f"resident memory {rss_mb():.0f} MB (before: {baseline:.0f})")
+
+    rng = random.Random(11)
+    cases = tomllib.loads((ROOT / "tests" / "data" / "members_match_cases.toml")
+                          .read_text("utf-8"))["case"]
+    words = vocabulary(random.Random(4))
+    queries = [case["q"] for case in cases]
+    while len(queries) < query_count:
+        picked = rng.sample(words, rng.randint(1, 3))
+        if rng.random() < 0.3:  # a typo: drop one letter
+            word = picked[0]
+            cut = rng.randrange(len(word))
+            picked[0] = word[:cut] + word[cut + 1:]
+        queries.append(", ".join(picked))
+
+    parse_search: list[float] = []
+    for query in queries:
+        began = time.perf_counter()
+        index.search(index.parse(query), exclude_owner=None, limit=50)
+        parse_search.append((time.perf_counter() - began) * 1000)
+
+    searcher = identify(services, user_id=1, chat_id=1, name="Bench", username=None,
+                        language_code="de")
+    searcher = identify(services, user_id=1, chat_id=1, name="Bench", username=None,
+                        language_code="de", role_override=searcher.role.MEMBER)
+    with session_scope(services.engine) as session:
+        save_profile(session=session, telegram_id=1, name="Bench", organization="Bench AG",
+                     kind="company", city="Essen", offers=["CRM", "Logistik", "RFID"],
+                     needs=["Geschäftsmodelle", "mobile Lösungen", "E-Government"],
+                     description="", visible=True)
+    command: list[float] = []
+    for query in queries[: max(200, query_count // 4)]:
+        began = time.perf_counter()
+        reply = run_command(services, searcher, "match", query)
+        command.append((time.perf_counter() - began) * 1000)
+        assert reply.text
+    needs: list[float] = []
+    for _ in range(200):
+        began = time.perf_counter()
+        run_command(services, searcher, "match", "")
+        needs.append((time.perf_counter() - began) * 1000)
+
+    updates: list[float] = []
+    for profile_id in rng.sample(range(1, len(index) + 1), 200):
+        with session_scope(services.engine) as session:
+            from storage.community import Profile
+
+            profile = session.get(Profile, profile_id)
+            assert profile is not None
+            profile.offers = [*profile.offers[:2], rng.choice(words)]
+            session.add(profile)
+        began = time.perf_counter()
+        reindex(services, [profile_id])
+        updates.append((time.perf_counter() - began) * 1000)
+
+    print(describe("index: parse + rank (typed keywords)", parse_search))
+    print(describe("/match KEYWORDS (whole command, DB included)", command))
+    print(describe("/match without keywords (my needs, offers)", needs))
+    print(describe("re-index one edited profile", updates))
+    print(f"peak resident memory: {rss_mb():.0f} MB (goal: <= 500 MB); load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    services.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""/match: members ranked by how well they fit typed keywords or my needs, page by page,
+with a "request contact" button per result; and the same search for the command line."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from core.actor import Actor
+from core.i18n import t
+from core.members.common import kind_label, member_index
+from core.members.query import Hit, Query
+from core.reply import Choice, Reply, refused_press, rows
+from core.services import Services
+from storage.community import Profile
+from storage.community_profiles import profile_of, profiles_by_id
+from storage.community_requests import get_search, save_search
+from storage.engine import session_scope
+
+PAGE_SIZE = 5
+MAX_RESULTS = 50
+MAX_QUERY_CHARS = 300
+DESCRIPTION_SHOWN = 120
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search outcome: hits best first, and the typed words no profile uses."""
+
+    hits: list[Hit]
+    unknown: list[str]
+
+
+def search(services: Services, query: str, *, exclude_owner: int | None = None,
+           limit: int = MAX_RESULTS) -> Found:
+    """Search by typed keywords (any language, typos welcome)."""
+    index = member_index(services)
+    parsed: Query = index.parse(query)
+    return Found(index.search(parsed, exclude_owner=exclude_owner, limit=limit), parsed.unknown)
+
+
+def search_for(services: Services, profile: Profile, *, limit: int = MAX_RESULTS) -> Found:
+    """Partners for a profile: their offers fit its needs, their needs fit its offers."""
+    index = member_index(services)
+    hits = index.search_partners(list(profile.needs), list(profile.offers),
+                                 exclude_owner=profile.member_telegram_id, limit=limit)
+    return Found(hits, [])
+
+
+def match_command(services: Services, actor: Actor, args: str) -> Reply:
+    """Search members by keywords, or by my needs and offers when no keywords are given."""
+    lang = actor.language
+    query = " ".join(args.split())
+    if len(query) > MAX_QUERY_CHARS:
+        return Reply(t(lang, "members_match_too_long", limit=MAX_QUERY_CHARS))
+    with session_scope(services.engine) as session:
+        if not query:
+            own = profile_of(session=session, telegram_id=actor.user_id)
+            if own is None or not (own.needs or own.offers):
+                return Reply(t(lang, "members_match_usage"))
+        saved = save_search(session=session, telegram_id=actor.user_id, query=query)
+        search_id = saved.id
+    assert search_id is not None
+    return _page(services, actor, search_id, query, 0, edit=False)
+
+
+def _find(services: Services, actor: Actor, query: str) -> Found | None:
+    if query:
+        return search(services, query, exclude_owner=actor.user_id)
+    with session_scope(services.engine) as session:
+        own = profile_of(session=session, telegram_id=actor.user_id)
+    if own is None or not (own.needs or own.offers):
+        return None
+    return search_for(services, own)
+
+
+def _result_lines(number: int, hit: Hit, profile: Profile, lang: str) -> str:
+    where = ", ".join(html.escape(p) for p in (profile.organization, profile.city) if p)
+    demo = t(lang, "members_match_demo") if profile.source == "demo" else ""
+    lines = [t(lang, "members_match_row", number=number, name=html.escape(profile.name),
+               where=where or "–", kind=kind_label(profile.kind, lang), score=hit.score)
+             + demo]
+    if hit.matched_offers:
+        lines.append(t(lang, "members_match_offers",
+                       keywords=", ".join(html.escape(k) for k in hit.matched_offers)))
+    if hit.matched_needs:
+        lines.append(t(lang, "members_match_needs",
+                       keywords=", ".join(html.escape(k) for k in hit.matched_needs)))
+    if profile.description:
+        text = profile.description
+        text = text if len(text) <= DESCRIPTION_SHOWN else text[:DESCRIPTION_SHOWN] + "…"
+        lines.append(f"   <i>{html.escape(text)}</i>")
+    return "\n".join(lines)
+
+
+def _page(services: Services, actor: Actor, search_id: int, query: str, page: int, *,
+          edit: bool) -> Reply:
+    lang = actor.language
+    found = _find(services, actor, query)
+    if found is None:
+        return Reply(t(lang, "members_match_usage"), edit=edit)
+    about = html.escape(query) if query else t(lang, "members_match_my_profile")
+    unknown = (t(lang, "members_match_unknown",
+                 words=", ".join(html.escape(w) for w in found.unknown))
+               if found.unknown else "")
+    if not found.hits:
+        text = "\n\n".join(p for p in (t(lang, "members_match_none", query=about), unknown,
+                                       t(lang, "members_match_none_hint")) if p)
+        return Reply(text, edit=edit)
+    pages = (len(found.hits) + PAGE_SIZE - 1) // PAGE_SIZE
+    page = max(0, min(page, pages - 1))
+    shown = found.hits[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    with session_scope(services.engine) as session:
+        profiles = profiles_by_id(session=session, ids=[h.profile_id for h in shown])
+    lines = [t(lang, "members_match_title", query=about, count=len(found.hits),
+               page=page + 1, pages=pages)]
+    if unknown:
+        lines.append(unknown)
+    buttons: list[Choice] = []
+    for number, hit in enumerate(shown, start=page * PAGE_SIZE + 1):
+        profile = profiles.get(hit.profile_id)
+        if profile is None:
+            continue
+        lines.append(_result_lines(number, hit, profile, lang))
+        buttons.append(Choice(t(lang, "members_match_contact_button", number=number,
+                                name=profile.name[:40]), f"match:ask:{hit.profile_id}"))
+    lines.append(t(lang, "members_match_footer"))
+    navigation = []
+    if page > 0:
+        navigation.append(Choice(t(lang, "members_match_previous"),
+                                 f"match:page:{search_id}:{page - 1}"))
+    if page + 1 < pages:
+        navigation.append(Choice(t(lang, "members_match_next"),
+                                 f"match:page:{search_id}:{page + 1}"))
+    return Reply("\n\n".join(lines), rows(buttons) + ((tuple(navigation),) if navigation else ()),
+                 edit=edit)
+
+
+def press(services: Services, actor: Actor, parts: list[str]) -> Reply:
+    """match:page:<search>:<page> turns a page of my own search; match:ask:<profile>."""
+    from core.members.contact import request_contact
+
+    lang = actor.language
+    stale = refused_press(t(lang, "stale_button"))
+    if parts[0] == "ask" and len(parts) == 2 and parts[1].isdigit():
+        return request_contact(services, actor, int(parts[1]))
+    if parts[0] == "page" and len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        with session_scope(services.engine) as session:
+            saved = get_search(session=session, search_id=int(parts[1]))
+            if saved is None or saved.telegram_id != actor.user_id:
+                return stale
+            query = saved.query
+        return _page(services, actor, int(parts[1]), query, int(parts[2]), edit=True)
+    return stale
+
+
+def cli_results(services: Services, query: str, limit: int) -> list[dict[str, object]]:
+    """The results of one query as the CLI prints them (JSON-ready, best first)."""
+    found = search(services, query, limit=limit)
+    with session_scope(services.engine) as session:
+        profiles = profiles_by_id(session=session, ids=[h.profile_id for h in found.hits])
+    results: list[dict[str, object]] = []
+    for hit in found.hits:
+        profile = profiles.get(hit.profile_id)
+        if profile is not None:
+            results.append({"name": profile.name, "organization": profile.organization,
+                            "score": hit.score,
+                            "matched": list(dict.fromkeys(hit.matched_offers
+                                                          + hit.matched_needs))})
+    return results

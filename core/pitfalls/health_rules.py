@@ -1,0 +1,139 @@
+"""The health rules: small pure functions from counts to a status and its evidence.
+
+Statuses: ok, warn, alert, or unknown when there is no data (never a made-up ok). A pitfall
+with several parts gets the worst status of the parts that have data; it is unknown only
+when no part has data. Shares are judged only from MIN_SAMPLE cases on: fewer are anecdotes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from core.pitfalls.funding_curve import CURVE_TOLERANCE_POINTS, YearShares
+from storage.pitfall_health import MemberCounts, PlanCounts, ProfileCounts, SelfCheckInfo
+
+UNKNOWN, OK, WARN, ALERT = "unknown", "ok", "warn", "alert"
+SEVERITY = (UNKNOWN, OK, WARN, ALERT)
+
+MIN_SAMPLE = 3  # a share of one or two items or members is an anecdote, not a pattern
+# unrealistic expectations
+OVERDUE_WARN, OVERDUE_ALERT = 20, 40  # % of open actions overdue: a pattern / the plan is unreal
+DAYS_PER_EXTRA_GROUP = 90  # each participant group beyond the first needs ~3 months more
+MAX_REQUIRED_DAYS = 365  # the talk's broad actions run 36 months; a year is a modest minimum
+# missing monitoring
+NO_KPI_ALERT = 50  # % without KPI; the talk wants a KPI for EVERY action, so one is a warn
+STALE_AFTER_DAYS = 56  # eight weeks without a status update (issue #5)
+STALE_WARN, STALE_ALERT = 25, 50  # % of open actions without a status update
+SELFCHECK_MAX_AGE_DAYS = 183  # six months without a self-check in the cluster
+# unbalanced funding: percentage points above the talk's curve (within the tolerance = ok)
+FUNDING_ALERT_POINTS = 15  # three 5-%-steps of the talk's curve: years behind the plan
+# quantity over quality
+PASSIVE_WARN, PASSIVE_ALERT = 30, 50  # % of members with neither a profile nor activity
+# lack of openness
+HIDDEN_WARN, HIDDEN_ALERT = 30, 50  # % of members' profiles hidden from matchmaking
+SINGLE_GROUP_WARN, SINGLE_GROUP_ALERT = 30, 60  # % of actions with one participant group
+
+
+@dataclass(frozen=True)
+class Finding:
+    status: str
+    evidence: dict[str, Any]
+
+
+def worst(*statuses: str) -> str:
+    """The most severe status; unknown parts are ignored unless all are unknown."""
+    return max(statuses, key=SEVERITY.index, default=UNKNOWN)
+
+
+def share(part: int, whole: int) -> int | None:
+    """part/whole in whole percent (None without a whole)."""
+    return round(100 * part / whole) if whole else None
+
+
+def by_share(part: int, whole: int, warn_from: int, alert_from: int) -> str:
+    """Status of a share against thresholds in percent; unknown below MIN_SAMPLE."""
+    if whole < MIN_SAMPLE:
+        return UNKNOWN
+    percent = 100 * part / whole
+    if percent >= alert_from:
+        return ALERT
+    return WARN if percent >= warn_from else OK
+
+
+def expectations(plan: PlanCounts) -> Finding:
+    """Overdue actions, and broad actions due sooner than their scope allows."""
+    overdue = by_share(plan.overdue, plan.active, OVERDUE_WARN, OVERDUE_ALERT)
+    rushed = UNKNOWN if plan.broad == 0 else WARN if plan.rushed else OK
+    return Finding(worst(overdue, rushed), {
+        "active_items": plan.active, "overdue_items": plan.overdue,
+        "overdue_percent": share(plan.overdue, plan.active),
+        "multi_group_items": plan.broad, "items_due_too_soon": plan.rushed})
+
+
+def _selfcheck_status(info: SelfCheckInfo, now: datetime) -> tuple[str, int | None]:
+    if info.last_taken is not None:
+        days = (now - info.last_taken).days
+        return (WARN if days > SELFCHECK_MAX_AGE_DAYS else OK), days
+    if info.in_use_since is not None and (now - info.in_use_since).days > SELFCHECK_MAX_AGE_DAYS:
+        return WARN, None  # the bot has been in use for six months, no self-check at all
+    return UNKNOWN, None
+
+
+def monitoring(plan: PlanCounts, info: SelfCheckInfo, now: datetime) -> Finding:
+    """Actions without KPI or without a status update for eight weeks; no recent self-check."""
+    if plan.active == 0:
+        kpi = UNKNOWN
+    elif plan.without_kpi == 0:
+        kpi = OK
+    elif plan.active >= MIN_SAMPLE and 100 * plan.without_kpi / plan.active >= NO_KPI_ALERT:
+        kpi = ALERT
+    else:
+        kpi = WARN
+    stale = by_share(plan.stale, plan.active, STALE_WARN, STALE_ALERT)
+    selfcheck, days = _selfcheck_status(info, now)
+    return Finding(worst(kpi, stale, selfcheck), {
+        "active_items": plan.active, "items_without_kpi": plan.without_kpi,
+        "items_without_update": plan.stale, "update_limit_days": STALE_AFTER_DAYS,
+        "last_selfcheck": info.last_taken.date().isoformat() if info.last_taken else None,
+        "days_since_selfcheck": days})
+
+
+def funding(shares: list[YearShares], founded: int | None) -> Finding:
+    """The public share of the latest recorded year against the curve for the cluster's age."""
+    latest = next((s for s in reversed(shares) if s.public is not None), None)
+    evidence: dict[str, Any] = {
+        "founded": founded, "year": latest.year if latest else None,
+        "cluster_year": latest.age if latest else None,
+        "public_percent": round(latest.public) if latest and latest.public is not None else None,
+        "recommended_public_percent": latest.target if latest else None,
+        "points_above_curve": None}
+    if latest is None or latest.public is None or latest.target is None:
+        return Finding(UNKNOWN, evidence)
+    above = latest.public - latest.target
+    evidence["points_above_curve"] = round(above)
+    if above > FUNDING_ALERT_POINTS:
+        return Finding(ALERT, evidence)
+    return Finding(WARN if above > CURVE_TOLERANCE_POINTS else OK, evidence)
+
+
+def quantity(members: MemberCounts) -> Finding:
+    """Members with neither a profile nor any activity, against all members."""
+    status = by_share(members.passive, members.members, PASSIVE_WARN, PASSIVE_ALERT)
+    return Finding(status, {
+        "members": members.members, "with_profile": members.with_profile,
+        "with_activity": members.with_activity, "passive": members.passive,
+        "passive_percent": share(members.passive, members.members)})
+
+
+def openness(profiles: ProfileCounts, plan: PlanCounts) -> Finding:
+    """Profiles hidden from matchmaking; actions whose participants come from one group."""
+    hidden = by_share(profiles.hidden, profiles.profiles, HIDDEN_WARN, HIDDEN_ALERT)
+    single = by_share(plan.single_group, plan.with_groups, SINGLE_GROUP_WARN,
+                      SINGLE_GROUP_ALERT)
+    return Finding(worst(hidden, single), {
+        "profiles": profiles.profiles, "hidden_profiles": profiles.hidden,
+        "hidden_percent": share(profiles.hidden, profiles.profiles),
+        "items_with_groups": plan.with_groups, "single_group_items": plan.single_group,
+        "single_group_percent": share(plan.single_group, plan.with_groups)})

@@ -1,0 +1,50 @@
+"""Forget-me and export-my-data reach the action plan: items are handed over, not lost."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import select
+
+from core.members.privacy import collect, forget
+from core.services import Services
+from storage.engine import session_scope
+from storage.members import get_member
+from storage.plan import PlanHistory, PlanItem
+from storage.plan_items import add_item
+from tests.conftest import actor
+
+MEMBER, MANAGER = 7, 42
+
+
+def _item_for(services: Services, telegram_id: int) -> int:
+    with session_scope(services.engine) as session:
+        member = get_member(session=session, telegram_id=telegram_id)
+        assert member is not None
+        item = add_item(session=session, by_name="Anna", item=PlanItem(
+            topic="E-Mobilität", action="Ladesäulen testen", deadline=date(2027, 6, 30),
+            responsible_id=member.id, responsible_name=member.name, created_by=telegram_id))
+        assert item.id is not None
+        return item.id
+
+
+def test_export_contains_the_items_i_am_responsible_for(services: Services) -> None:
+    actor(services, MEMBER)
+    item_id = _item_for(services, MEMBER)
+    data = collect(services, MEMBER)
+    assert [i["id"] for i in data["action_plan"]["items"]] == [item_id]
+
+
+def test_forget_me_hands_items_to_a_manager_and_removes_my_id(services: Services) -> None:
+    actor(services, MANAGER)
+    actor(services, MEMBER)
+    item_id = _item_for(services, MEMBER)
+    forget(services, MEMBER)
+    with session_scope(services.engine) as session:
+        item = session.get(PlanItem, item_id)
+        manager = get_member(session=session, telegram_id=MANAGER)
+        assert item is not None and manager is not None
+        assert item.responsible_id == manager.id and item.created_by is None
+        assert get_member(session=session, telegram_id=MEMBER) is None
+        history = session.exec(select(PlanHistory).where(PlanHistory.item_id == item_id)).all()
+        assert all(change.by_id != MEMBER for change in history)
