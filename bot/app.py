@@ -7,6 +7,7 @@ registered in the order documented in `register_handlers`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
@@ -17,6 +18,7 @@ from bot.context import AdvisorContext, BotData
 from bot.settings import Settings
 from core.actor import Role
 from core.commands import commands_for
+from core.members.common import member_index
 from core.services import build_services
 from handlers import action_plan, errors, fallback, members, pitfalls, questions, start
 
@@ -79,6 +81,11 @@ async def _post_init(application: Application) -> None:
     bot_data.services.bot_username = application.bot.username  # invite links (members)
     await _set_command_menus(application, settings)
     action_plan.arm_reminders(application)  # resend in-flight ones, then a pass every minute
+    # Build the matchmaking index off the event loop now, so the first /match of a large
+    # cluster does not stall every chat while it is built (a /match during the build just
+    # builds its own copy).
+    application.create_task(asyncio.to_thread(member_index, bot_data.services),
+                            name="warm-member-index")
     logger.info("Cluster Advisor started as @%s with %d knowledge entries",
                 application.bot.username, len(bot_data.services.knowledge.entries))
 
