@@ -17,7 +17,8 @@ def touch_member(
     """Return the member for this Telegram user, creating it on first contact.
 
     Name and username follow what Telegram reports; the language is only set on creation,
-    afterwards it is the member's own choice (/language).
+    afterwards it is the member's own choice (/language). Writing again clears a
+    "blocked the bot" mark.
     """
     member = get_member(session=session, telegram_id=telegram_id)
     if member is None:
@@ -25,8 +26,11 @@ def touch_member(
                         language=language)
         session.add(member)
         session.flush()
-    elif member.name != name[:200] or member.username != username:
+    elif (member.name != name[:200] or member.username != username
+          or member.unreachable_since is not None):
+        # a user who writes again has unblocked the bot: reminders may reach them again
         member.name, member.username, member.updated_at = name[:200], username, utcnow()
+        member.unreachable_since = None
         session.add(member)
     return member
 

@@ -78,3 +78,17 @@ def test_sqlite_uses_wal_and_busy_timeout(tmp_path: object) -> None:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
     engine.dispose()
+
+
+def test_writing_again_clears_the_unreachable_mark(engine: Engine) -> None:
+    from storage.models import utcnow
+
+    with session_scope(engine) as session:
+        member = touch_member(session=session, telegram_id=9, name="C", username=None,
+                              language="de")
+        member.unreachable_since = utcnow()
+    with session_scope(engine) as session:
+        touch_member(session=session, telegram_id=9, name="C", username=None, language="de")
+    with session_scope(engine) as session:
+        member = get_member(session=session, telegram_id=9)
+        assert member is not None and member.unreachable_since is None
