@@ -19,17 +19,12 @@ from core.commands import press_button, run_command
 from core.dialogs import handle_text
 from core.i18n import t
 from core.identity import CONSOLE_USER_ID, identify
-from core.reply import Choice, Reply
+from core.parsing import is_number
+from core.reply import Choice, Reply, to_plain_text
 from core.services import Services
 
 logger = logging.getLogger(__name__)
-_TAG = re.compile(r"</?(b|i|u|s|code|pre|a)(\s[^>]*)?>")
 COMMAND_PATTERN = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
-
-
-def to_plain_text(text: str) -> str:
-    """Render the reply's Telegram HTML as terminal text."""
-    return html.unescape(_TAG.sub("", text))
 
 
 class ConsoleChat:
@@ -52,7 +47,7 @@ class ConsoleChat:
         """Turn one input line into the core's reply."""
         actor = self.actor()
         text = line.strip()
-        if text.isdigit() and self.choices:
+        if is_number(text) and self.choices:
             number = int(text)
             if 1 <= number <= len(self.choices):
                 return press_button(self.services, actor, self.choices[number - 1].data)

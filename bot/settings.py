@@ -69,7 +69,8 @@ class Settings(BaseSettings):
     def _parse_manager_ids(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [part.strip() for part in value.split(",") if part.strip()]
-            bad = [part for part in parts if not part.lstrip("-").isdigit()]
+            bad = [part for part in parts
+                   if not (part.lstrip("-").isascii() and part.lstrip("-").isdigit())]
             if bad:
                 raise ValueError(f"must be comma-separated Telegram user ids, not {bad[0]!r}")
             return frozenset(int(part) for part in parts)
@@ -80,7 +81,7 @@ class Settings(BaseSettings):
     def _parse_offsets(cls, value: object) -> object:
         if isinstance(value, str):
             parts = [part.strip() for part in value.split(",") if part.strip()]
-            if not parts or not all(part.isdigit() for part in parts):
+            if not parts or not all(part.isascii() and part.isdigit() for part in parts):
                 raise ValueError("must be comma-separated whole days before the deadline, "
                                  "e.g. 14,3,0")
             return tuple(sorted({int(part) for part in parts}, reverse=True))

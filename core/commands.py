@@ -28,6 +28,10 @@ DIALOGS: dict[str, DialogFunction] = {
     name: dialog for feature in FEATURES for name, dialog in getattr(feature, "DIALOGS",
                                                                      {}).items()}
 
+DIALOG_ROLES: dict[str, Role] = {
+    name: role for feature in FEATURES for name, role in getattr(feature, "DIALOG_ROLES",
+                                                                 {}).items()}
+
 _BY_NAME = {command.name: command for command in COMMANDS}
 if len(_BY_NAME) != len(COMMANDS):
     raise RuntimeError("two features define the same command")

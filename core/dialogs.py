@@ -71,12 +71,16 @@ def finish(services: Services, actor: Actor) -> bool:
 
 def handle_text(services: Services, actor: Actor, text: str) -> Reply:
     """Route free text: to the open dialog's feature, else to the knowledge base."""
-    from core.commands import DIALOGS
+    from core.commands import DIALOG_ROLES, DIALOGS, refusal
     from core.questions import ask
 
     state = current(services, actor) if actor.is_private_chat else None
     if state is not None:
         dialog = DIALOGS.get(state.feature)
+        needed = DIALOG_ROLES.get(state.feature)
+        if dialog is not None and needed is not None and not actor.at_least(needed):
+            finish(services, actor)  # the role was taken away while the dialog was open
+            return refusal(actor, needed, state.feature)
         if dialog is not None:
             return dialog(services, actor, state, text)
         finish(services, actor)

@@ -6,9 +6,12 @@ input has been escaped with `html.escape`; the console strips the tags again.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for callback_data
+_TAG = re.compile(r"</?(b|i|u|s|code|pre|a)(\s[^>]*)?>")
 
 
 @dataclass(frozen=True)
@@ -65,3 +68,8 @@ class Outgoing:
 def rows(choices: list[Choice], per_row: int = 1) -> tuple[tuple[Choice, ...], ...]:
     """Lay out choices in rows of `per_row` buttons."""
     return tuple(tuple(choices[i : i + per_row]) for i in range(0, len(choices), per_row))
+
+
+def to_plain_text(text: str) -> str:
+    """Render the reply's Telegram HTML as terminal text."""
+    return html.unescape(_TAG.sub("", text))

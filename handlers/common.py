@@ -18,9 +18,10 @@ from core.actor import Actor
 from core.commands import press_button, run_command
 from core.identity import identify
 from core.registry import Command
-from core.reply import Reply
+from core.reply import Reply, to_plain_text
 
 logger = logging.getLogger(__name__)
+MESSAGE_LIMIT = 4096
 
 
 def actor_for(update: Update, context: AdvisorContext) -> Actor | None:
@@ -32,6 +33,18 @@ def actor_for(update: Update, context: AdvisorContext) -> Actor | None:
                     name=user.full_name, username=user.username,
                     language_code=user.language_code,
                     is_private_chat=chat.type == ChatType.PRIVATE)
+
+
+def fit(text: str) -> tuple[str, str | None]:
+    """Text and parse mode within Telegram's 4,096-character limit.
+
+    Cutting HTML could break a tag and get the whole message refused, so an over-long
+    message is sent as plain text, shortened.
+    """
+    if len(text) <= MESSAGE_LIMIT:
+        return text, ParseMode.HTML
+    plain = to_plain_text(text)
+    return (plain if len(plain) <= MESSAGE_LIMIT else plain[:MESSAGE_LIMIT - 1] + "…"), None
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -50,13 +63,14 @@ async def send_reply(update: Update, context: AdvisorContext, reply: Reply) -> N
         return
     if reply.edit and query is not None and query.message is not None:
         try:
-            await query.edit_message_text(reply.text, parse_mode=ParseMode.HTML,
-                                          reply_markup=markup(reply))
+            text, mode = fit(reply.text)
+            await query.edit_message_text(text, parse_mode=mode, reply_markup=markup(reply))
         except BadRequest as exc:
             if "not modified" not in str(exc).lower():
                 raise
     else:
-        await context.bot.send_message(chat.id, reply.text, parse_mode=ParseMode.HTML,
+        text, mode = fit(reply.text)
+        await context.bot.send_message(chat.id, text, parse_mode=mode,
                                        reply_markup=markup(reply))
     for attachment in reply.attachments:
         if attachment.kind == "photo":
@@ -67,8 +81,8 @@ async def send_reply(update: Update, context: AdvisorContext, reply: Reply) -> N
                                             filename=attachment.filename)
     for outgoing in reply.extra:
         try:
-            await context.bot.send_message(outgoing.chat_id, outgoing.reply.text,
-                                           parse_mode=ParseMode.HTML,
+            text, mode = fit(outgoing.reply.text)
+            await context.bot.send_message(outgoing.chat_id, text, parse_mode=mode,
                                            reply_markup=markup(outgoing.reply))
         except Forbidden:
             logger.warning("Could not reach user %s: they blocked the bot", outgoing.chat_id)

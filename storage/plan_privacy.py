@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.members import get_member
@@ -46,7 +47,11 @@ def forget_member(*, session: Session, telegram_id: int,
                  if successor_telegram_id is not None else None)
     now = utcnow()
     if member is not None and member.id is not None:
-        for item in session.exec(select(PlanItem).where(PlanItem.responsible_id == member.id)):
+        named = col(PlanItem.responsible_id) == member.id
+        if member.username:  # named by @username and not linked yet
+            named = named | (col(PlanItem.responsible_id).is_(None) & (
+                func.lower(col(PlanItem.responsible_username)) == member.username.lower()))
+        for item in session.exec(select(PlanItem).where(named)):
             item.responsible_id = successor.id if successor is not None else None
             item.responsible_username = successor.username if successor is not None else None
             item.responsible_name = successor.name if successor is not None else None
@@ -63,7 +68,9 @@ def forget_member(*, session: Session, telegram_id: int,
     for change in session.exec(select(PlanHistory).where(PlanHistory.by_id == telegram_id)):
         change.by_id, change.by_name = None, ""
         session.add(change)
-    for reminder in session.exec(select(Reminder).where(
-            Reminder.chat_id == telegram_id,
-            col(Reminder.state).in_([ReminderState.PENDING.value, ReminderState.FAILED.value]))):
-        session.delete(reminder)
+    for reminder in session.exec(select(Reminder).where(Reminder.chat_id == telegram_id)):
+        if reminder.state in (ReminderState.PENDING.value, ReminderState.FAILED.value):
+            session.delete(reminder)
+        else:  # keep the delivery record, without the person's id
+            reminder.chat_id = None
+            session.add(reminder)

@@ -47,3 +47,13 @@ def test_blocked_user_gets_no_apology() -> None:
     context = SimpleNamespace(error=Forbidden("bot was blocked by the user"), bot=bot)
     asyncio.run(on_error(_update(), context))  # type: ignore[arg-type]
     assert bot.sent == []
+
+
+def test_overlong_reply_is_sent_as_shortened_plain_text() -> None:
+    from handlers.common import MESSAGE_LIMIT, fit
+
+    short, mode = fit("<b>Hallo</b> &amp; tschüss")
+    assert (short, mode) == ("<b>Hallo</b> &amp; tschüss", "HTML")
+    long_text, mode = fit("<b>Karte</b> " + "Logistik &amp; RFID " * 400)
+    assert mode is None and len(long_text) <= MESSAGE_LIMIT
+    assert "<b>" not in long_text and "&amp;" not in long_text and long_text.endswith("…")

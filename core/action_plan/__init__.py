@@ -41,6 +41,9 @@ def export_command(services: Services, actor: Actor, args: str) -> Reply:
 def dialog(services: Services, actor: Actor, state: dialogs.DialogState, text: str) -> Reply:
     """Free text while a plan dialog is open: the add steps, a new deadline or field value."""
     if state.step in entry.ADD_STEPS:
+        if not actor.at_least(Role.MANAGER):  # demoted while the dialog was open
+            dialogs.finish(services, actor)
+            return Reply(t(actor.language, "not_allowed_manager", command="plan_add"))
         return entry.add_step(services, actor, state, text)
     if state.step in (actions.STEP_POSTPONE, actions.STEP_EDIT):
         return actions.edit_step(services, actor, state, text)

@@ -10,6 +10,7 @@ from core.action_plan import views
 from core.action_plan.rules import may_view
 from core.actor import Actor
 from core.i18n import t
+from core.parsing import is_number
 from core.reply import Choice, Reply, refused_press, rows
 from core.services import Services
 from storage.engine import session_scope
@@ -47,7 +48,7 @@ def plan_command(services: Services, actor: Actor, args: str) -> Reply:
     kind = _FILTER_WORDS.get(words[0].lower())
     if kind is None:
         return Reply(t(actor.language, "plan_usage"))
-    number = int(words[1]) - 1 if len(words) > 1 and words[1].isdigit() else 0
+    number = int(words[1]) - 1 if len(words) > 1 and is_number(words[1]) else 0
     return page(services, actor, kind, max(number, 0))
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from core.action_plan.fields import fold
 from core.i18n import t
+from core.parsing import is_number
 
 MAX_YEARS_AHEAD = 50
 
@@ -142,7 +143,7 @@ def _explicit(text: str, today: date) -> DateAnswer | None:
         return _slashed(int(match[1]), int(match[2]), match[3], today)
     folded = fold(text)
     if match := _HORIZON.match(folded):
-        amount = int(match[1]) if match[1].isdigit() else _NUMBER_WORDS.get(match[1])
+        amount = int(match[1]) if is_number(match[1], 4) else _NUMBER_WORDS.get(match[1])
         unit = _UNITS.get(match[2])
         if amount is not None and unit is not None:
             return DateAnswer(add_period(today, unit, amount))

@@ -8,6 +8,7 @@ from datetime import date
 from core.action_plan import actions, browse, entry
 from core.actor import Actor, Role
 from core.i18n import t
+from core.parsing import is_number
 from core.reply import Reply, refused_press
 from core.services import Services
 from storage.plan import ItemStatus
@@ -35,7 +36,7 @@ def press(services: Services, actor: Actor, parts: list[str]) -> Reply:
     if action == "page":
         if not actor.at_least(Role.MEMBER):
             return refused_press(t(lang, "not_allowed_member", command="plan"))
-        if len(args) != 2 or args[0] not in FILTERS or not args[1].isdigit():
+        if len(args) != 2 or args[0] not in FILTERS or not is_number(args[1]):
             return stale
         return browse.page(services, actor, args[0], int(args[1]), edit=True)
     item_id = browse.parse_item_id(args[0]) if args else None

@@ -116,17 +116,22 @@ def import_csv(services: Services, data: bytes, *, strict: bool, lang: str,
     header_line = 0
     rows: list[tuple[int, list[str]]] = []
     previous_end = 0
-    for cells in reader:
-        start, previous_end = previous_end + 1, reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        if header is None:
-            header, header_line = cells, start
-            continue
-        rows.append((start, cells))
-        if len(rows) > MAX_ROWS:
-            report.errors.append((start, t(lang, "plan_csv_too_many", limit=MAX_ROWS)))
-            return report
+    try:
+        for cells in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if header is None:
+                header, header_line = cells, start
+                continue
+            rows.append((start, cells))
+            if len(rows) > MAX_ROWS:
+                report.errors.append((start, t(lang, "plan_csv_too_many", limit=MAX_ROWS)))
+                return report
+    except csv.Error as exc:  # e.g. a field over the csv module's 128 KiB limit
+        report.errors.append((reader.line_num, t(lang, "plan_csv_unreadable",
+                                                  reason=html.escape(str(exc)))))
+        return report
     assert header is not None
     try:
         columns = _columns(header, lang)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from core.actor import Actor
 from core.i18n import t
 from core.members.common import contact_detail, manager_ids, profile_card
+from core.parsing import is_number
 from core.reply import Choice, Outgoing, Reply, refused_press, rows
 from core.services import Services
 from storage.community_profiles import ACTIVE_ROLES, get_profile, profile_of
@@ -117,7 +118,7 @@ def request_contact(services: Services, actor: Actor, profile_id: int) -> Reply:
 def press(services: Services, actor: Actor, parts: list[str]) -> Reply:
     """contact:accept:<id> / contact:decline:<id>, only by the person who was asked."""
     lang = actor.language
-    if len(parts) != 2 or parts[0] not in ("accept", "decline") or not parts[1].isdigit():
+    if len(parts) != 2 or parts[0] not in ("accept", "decline") or not is_number(parts[1]):
         return refused_press(t(lang, "stale_button"))
     accept = parts[0] == "accept"
     with session_scope(services.engine) as session:

@@ -11,6 +11,7 @@ from core.i18n import t
 from core.identity import identify
 from core.members.common import manager_ids, reindex
 from core.members.contact import aware
+from core.parsing import is_number
 from core.reply import Choice, Outgoing, Reply, refused_press, rows
 from core.services import Services
 from storage.community_profiles import profile_of
@@ -73,7 +74,7 @@ def invite_command(services: Services, actor: Actor, args: str) -> Reply:
         return _new_invite(services, actor)
     if words[0].lower() in ("list", "liste"):
         return _invite_list(services, actor, edit=False)
-    if words[0].lower() in ("revoke", "widerrufen") and len(words) == 2 and words[1].isdigit():
+    if words[0].lower() in ("revoke", "widerrufen") and len(words) == 2 and is_number(words[1]):
         return _revoke(services, actor, int(words[1]), edit=False)
     return Reply(t(actor.language, "members_invite_usage"))
 
@@ -130,7 +131,7 @@ def invite_press(services: Services, actor: Actor, parts: list[str]) -> Reply:
         return _new_invite(services, actor)
     if parts[0] == "list":
         return _invite_list(services, actor, edit=True)
-    if parts[0] == "revoke" and len(parts) == 2 and parts[1].isdigit():
+    if parts[0] == "revoke" and len(parts) == 2 and is_number(parts[1]):
         return _revoke(services, actor, int(parts[1]), edit=True)
     return refused_press(t(actor.language, "stale_button"))
 
@@ -195,7 +196,7 @@ def _member_language(services: Services, telegram_id: int) -> str:
 def join_press(services: Services, actor: Actor, parts: list[str]) -> Reply:
     """join:accept:<id> / join:decline:<id>: a manager decides (once)."""
     lang = actor.language
-    if len(parts) != 2 or parts[0] not in ("accept", "decline") or not parts[1].isdigit():
+    if len(parts) != 2 or parts[0] not in ("accept", "decline") or not is_number(parts[1]):
         return refused_press(t(lang, "stale_button"))
     accept = parts[0] == "accept"
     with session_scope(services.engine) as session:

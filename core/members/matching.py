@@ -10,6 +10,7 @@ from core.actor import Actor
 from core.i18n import t
 from core.members.common import kind_label, member_index
 from core.members.query import Hit, Query
+from core.parsing import is_number
 from core.reply import Choice, Reply, refused_press, rows
 from core.services import Services
 from storage.community import Profile
@@ -142,9 +143,9 @@ def press(services: Services, actor: Actor, parts: list[str]) -> Reply:
 
     lang = actor.language
     stale = refused_press(t(lang, "stale_button"))
-    if parts[0] == "ask" and len(parts) == 2 and parts[1].isdigit():
+    if parts[0] == "ask" and len(parts) == 2 and is_number(parts[1]):
         return request_contact(services, actor, int(parts[1]))
-    if parts[0] == "page" and len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+    if parts[0] == "page" and len(parts) == 3 and is_number(parts[1]) and is_number(parts[2]):
         with session_scope(services.engine) as session:
             saved = get_search(session=session, search_id=int(parts[1]))
             if saved is None or saved.telegram_id != actor.user_id:

@@ -16,6 +16,7 @@ from typing import Any
 from core.actor import Actor
 from core.i18n import t
 from core.members.common import manager_ids, reindex
+from core.parsing import is_number
 from core.reply import Attachment, Choice, Reply, refused_press, rows
 from core.services import Services
 from storage import community
@@ -98,7 +99,7 @@ def press(services: Services, actor: Actor, parts: list[str]) -> Reply:
     if parts[0] == "no":
         return Reply(t(lang, "members_forget_kept"), edit=True)
     fresh = (len(parts) == 3 and parts[0] == "yes" and parts[1] == str(actor.user_id)
-             and parts[2].isdigit() and time.time() - int(parts[2]) < CONFIRM_VALID_SECONDS)
+             and is_number(parts[2], 12) and time.time() - int(parts[2]) < CONFIRM_VALID_SECONDS)
     if not fresh:
         return refused_press(t(lang, "members_forget_stale"))
     forget(services, actor.user_id)

@@ -38,5 +38,7 @@ DIALOGS: dict[str, DialogFunction] = {
     selfcheck.FEATURE: selfcheck.typed,
     funding_entry.FEATURE: funding_entry.step,
 }
+# who may continue a dialog: checked on every step, so a demoted manager cannot finish one
+DIALOG_ROLES: dict[str, Role] = {funding_entry.FEATURE: Role.MANAGER}
 
 __all__ = ["BUTTONS", "COMMANDS", "DIALOGS", "PITFALL_IDS", "digest_lines"]

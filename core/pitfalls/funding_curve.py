@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.parsing import is_number
+
 RECOMMENDED_PUBLIC_SHARE = (80, 80, 75, 70, 60, 50, 40, 30, 30)  # years 1-9 of the talk
 LATE_PUBLIC_SHARE = 30  # year 10 and later: "about 30 %"
 BREAK_EVEN_OWN_SHARE = 50  # own income carries at least half of the budget
@@ -102,7 +104,7 @@ def parse_amount(text: str) -> int:
     digits = re.sub(r"\D", "", value)
     if len(digits) > len(str(MAX_AMOUNT)) and re.fullmatch(r"[\d.,' ]+", value):
         raise InputError("pitfalls_funding_too_large", maximum=MAX_AMOUNT)
-    if value.isdigit():
+    if is_number(value, 15):
         amount = int(value)
     elif _GROUPED.match(value):
         amount = int(re.sub(r"\D", "", value))
@@ -119,7 +121,7 @@ def parse_year(text: str, *, this_year: int, founded: int | None = None,
                founding: bool = False) -> int:
     """A funding year (MIN_YEAR .. next year, not before founding) or a founding year."""
     value = text.strip()
-    if not value.isdigit() or len(value) != 4:
+    if not is_number(value, 4) or len(value) != 4:
         raise InputError("pitfalls_funding_bad_year", text=value[:20])
     year = int(value)
     latest = this_year if founding else this_year + 1  # next year's budget may be known

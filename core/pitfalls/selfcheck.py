@@ -17,6 +17,7 @@ from core import dialogs
 from core.actor import Actor
 from core.dialogs import DialogState
 from core.i18n import t
+from core.parsing import is_number
 from core.pitfalls.charts import ScoreBar, selfcheck_chart
 from core.pitfalls.content import Content, load_content
 from core.pitfalls.formatting import day, delta
@@ -177,7 +178,7 @@ def typed(services: Services, actor: Actor, state: DialogState, text: str) -> Re
         return Reply(t(actor.language, "pitfalls_content_changed"))
     index, answers = parsed
     value = text.strip()
-    if value.isdigit() and SCALE_MIN <= int(value) <= SCALE_MAX:
+    if is_number(value, 1) and SCALE_MIN <= int(value) <= SCALE_MAX:
         return record(services, actor, index, answers, int(value), edit=False)
     again = question(content, actor.language, index, edit=False,
                      previous=answers.get(content.statements[index].id))
