@@ -65,10 +65,6 @@ def set_role(*, session: Session, member: Member, role: str) -> None:
     session.add(member)
 
 
-def stored_manager_ids(*, session: Session) -> list[int]:
-    return list(session.exec(select(Member.telegram_id).where(Member.role == "manager")))
-
-
 def members_with_roles(*, session: Session, roles: tuple[str, ...], limit: int,
                        also: frozenset[int] = frozenset()) -> list[Member]:
     """Members with one of `roles`, plus the ids in `also` (MANAGER_IDS), by name."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlmodel import Session, select
 
 from storage.models import Member, utcnow
@@ -41,3 +43,15 @@ def set_language(*, session: Session, telegram_id: int, language: str) -> Member
         member.language, member.updated_at = language, utcnow()
         session.add(member)
     return member
+
+
+def stored_manager_ids(*, session: Session) -> list[int]:
+    """Telegram ids of members promoted to manager (MANAGER_IDS are not stored)."""
+    return list(session.exec(select(Member.telegram_id).where(Member.role == "manager")))
+
+
+def all_manager_ids(*, session: Session, configured: Iterable[int]) -> list[int]:
+    """Everyone who acts as a manager: the configured MANAGER_IDS and promoted members
+    (the console user, id 0, is never one)."""
+    stored = stored_manager_ids(session=session)
+    return sorted({i for i in (*configured, *stored) if i > 0})

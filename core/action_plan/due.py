@@ -25,6 +25,7 @@ from core.action_plan.schedule import (
 )
 from core.services import Services
 from storage.engine import session_scope
+from storage.members import all_manager_ids
 from storage.models import Member, utcnow
 from storage.plan import ACTIVE_STATUSES, PlanItem, ReminderState
 from storage.plan_items import link_username
@@ -68,8 +69,7 @@ def clock_for(services: Services, now: datetime) -> Clock:
 
 def manager_chat_ids(session: Session, services: Services) -> list[int]:
     """Everyone who gets the digest: MANAGER_IDS and members with the manager role."""
-    stored = session.exec(select(Member.telegram_id).where(Member.role == "manager")).all()
-    return sorted({i for i in (*services.settings.manager_ids, *stored) if i > 0})
+    return all_manager_ids(session=session, configured=services.settings.manager_ids)
 
 
 def next_reminder_at(services: Services, item: PlanItem, after: datetime) -> datetime | None:

@@ -12,8 +12,8 @@ from core.services import Services
 from knowledge.text import fold
 from storage.community import PROFILE_KINDS, Profile
 from storage.community_profiles import index_rows, index_stamp
-from storage.community_requests import stored_manager_ids
 from storage.engine import session_scope
+from storage.members import all_manager_ids
 from storage.models import Member
 
 SYNC_INTERVAL_SECONDS = 1.0
@@ -85,9 +85,7 @@ def contact_detail(member: Member | None, telegram_id: int, profile: Profile | N
 def manager_ids(services: Services) -> list[int]:
     """Everyone to notify as a manager: MANAGER_IDS and members promoted to manager."""
     with session_scope(services.engine) as session:
-        stored = stored_manager_ids(session=session)
-    ids = set(services.settings.manager_ids) | {i for i in stored if i > 0}
-    return sorted(ids)
+        return all_manager_ids(session=session, configured=services.settings.manager_ids)
 
 
 def member_index(services: Services) -> MemberIndex:

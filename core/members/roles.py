@@ -20,10 +20,9 @@ from storage.community_requests import (
     members_with_roles,
     role_counts,
     set_role,
-    stored_manager_ids,
 )
 from storage.engine import session_scope
-from storage.members import get_member
+from storage.members import all_manager_ids, get_member
 from storage.models import Member
 
 LADDER = ("visitor", "member", "manager")
@@ -79,7 +78,7 @@ def _change(services: Services, actor: Actor, args: str, step: int) -> Reply:
             return Reply(t(lang, key, name=name, role=t(lang, f"role_{role}")))
         new_role = LADDER[position]
         if role == "manager" and new_role != "manager":
-            others = (set(configured) | set(stored_manager_ids(session=session))) - {
+            others = set(all_manager_ids(session=session, configured=configured)) - {
                 member.telegram_id}
             if not others:
                 return Reply(t(lang, "members_role_last_manager", name=name))
