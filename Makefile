@@ -21,6 +21,7 @@ test: $(STAMP) lint
 lint: $(STAMP)
 	@$(BIN)/ruff check .
 	@$(BIN)/mypy
+	@$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)
 	@$(BIN)/python bench/bench_matcher.py

@@ -2,7 +2,7 @@
 replies that carry them (the last self-check answer, /funding with ten recorded years).
 
 Goal (issue #5): a chart renders in under a second; matplotlib is imported only when a chart
-is drawn (checked by tests/test_pitfalls_charts.py).
+is drawn (checked by tests/pitfalls/test_charts.py).
 
     .venv/bin/python bench/bench_charts.py
 """
@@ -53,7 +53,7 @@ def cold(kind: str) -> tuple[float, float, int]:
 
 def cold_run(kind: str) -> None:
     import bot.app  # noqa: F401  (what a running bot has loaded; matplotlib is not among it)
-    import core.commands  # noqa: F401
+    import core.router  # noqa: F401
 
     assert "matplotlib" not in sys.modules
     begin = time.perf_counter()
@@ -78,11 +78,13 @@ def timed(action: object, runs: int = RUNS) -> tuple[float, float]:
 
 
 def main() -> None:
-    from bot.settings import load_settings
-    from core.commands import press_button, run_command
+    from bot.features import registry
     from core.identity import identify
     from core.pitfalls.content import load_content
+    from core.pitfalls.selfcheck import ACTIONS
+    from core.router import press_button, run_command
     from core.services import build_services
+    from core.settings import load_settings
 
     print("Chart rendering (goal: < 1000 ms per chart)")
     for name, kind in (("self-check chart", "selfcheck"), ("funding chart, 10 years",
@@ -95,7 +97,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         services = build_services(load_settings(
             None, database_url=f"sqlite:///{folder}/bench.sqlite3", manager_ids="42",
-            cluster_founded=2016))
+            cluster_founded=2016), registry())
         manager = identify(services, user_id=42, chat_id=42, name="M", username=None,
                            language_code="en")
         for year in range(2016, 2026):
@@ -105,9 +107,9 @@ def main() -> None:
         def last_answer() -> None:
             run_command(services, manager, "selfcheck", "")
             for index in range(total - 1):
-                press_button(services, manager, f"selfcheck:a:{index}:3")
+                press_button(services, manager, ACTIONS.data("answer", index, 3))
             begin = time.perf_counter()
-            reply = press_button(services, manager, f"selfcheck:a:{total - 1}:3")
+            reply = press_button(services, manager, ACTIONS.data("answer", total - 1, 3))
             assert reply.attachments, "no chart"
             last_answer.ms = (time.perf_counter() - begin) * 1000  # type: ignore[attr-defined]
 

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fake_bot_api import FakeBotApi  # noqa: E402
+from tests.fakebot import FakeBotApi  # noqa: E402
 
 TOKEN = "123456:BENCH-TOKEN-abcdef"
 QUESTIONS = [case["q"] for case in tomllib.loads(

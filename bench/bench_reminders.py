@@ -34,12 +34,13 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.settings import load_settings  # noqa: E402
+from bot.features import registry  # noqa: E402
 from core.action_plan.reminders import decide, recover_in_flight  # noqa: E402
 from core.action_plan.schedule import Clock, first_due_after  # noqa: E402
 from core.services import Services, build_services  # noqa: E402
-from storage.models import Member  # noqa: E402
-from storage.plan import PlanItem  # noqa: E402
+from core.settings import load_settings  # noqa: E402
+from storage.accounts.tables import Member  # noqa: E402
+from storage.action_plan.tables import PlanItem  # noqa: E402
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2027, 3, 1, 8, 0, tzinfo=BERLIN)  # when the plan was imported
@@ -108,7 +109,8 @@ def scenario(title: str, *, members: int, items: int, spread: tuple[int, int],
     times: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        services = build_services(load_settings(None, database_url=url, manager_ids="1"))
+        services = build_services(load_settings(None, database_url=url, manager_ids="1"),
+                                  registry())
         try:
             started = time.perf_counter()
             fill(services, members=members, items=items, spread=spread)

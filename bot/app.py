@@ -1,28 +1,97 @@
 """The one place that wires the Telegram `Application`.
 
-Services (knowledge base, matcher, database) start in `post_init` and stop in
-`post_shutdown`; handlers reach them through the typed `AdvisorContext`. Handler modules are
-registered in the order documented in `register_handlers`.
+The services (database first, so a database problem is reported before Telegram is asked)
+are started before polling and stopped after it; handlers reach them through the typed
+`AdvisorContext`. Start-up failures end in one line and an exit code, never a traceback
+with the token in it (`StartupError`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
-from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application, ContextTypes, ExtBot
 
-from bot.context import AdvisorContext, BotData
-from bot.settings import Settings
-from core.actor import Role
-from core.commands import commands_for
-from core.members.common import member_index
-from core.services import build_services
-from handlers import action_plan, errors, fallback, members, pitfalls, questions, start
+from bot import features
+from core.i18n import LANGUAGES, t
+from core.registry import Registry
+from core.services import Services, build_services
+from core.settings import Settings
+from handlers import errors, fallback
+from handlers.context import AdvisorContext, BotData
+from handlers.dispatch import register_features
+from handlers.jobs import arm_jobs, disarm_jobs
+from handlers.menus import refresh_menus, set_default_menus
+from handlers.throttle import ChatOrder, ChatThrottle
 
 logger = logging.getLogger(__name__)
+WARM_JOB = "features:warm"
+REVOKED = ("Telegram no longer accepts TELEGRAM_BOT_TOKEN (revoked in @BotFather?); the bot "
+           "stopped. Put the new token into .env and start it again.")
+
+
+class StartupError(Exception):
+    """The bot cannot run; the message is one line for the operator, `code` the exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class TokenWatch:
+    """Who to tell when Telegram rejects the token while polling (set once the app exists)."""
+
+    def __init__(self) -> None:
+        self.on_rejected: Callable[[], None] | None = None
+
+
+class AdvisorBot(ExtBot[None]):
+    """The bot, noticing when Telegram stops accepting the token while polling (revoked):
+    PTB then only ends its polling loop and the process would keep running, deaf."""
+
+    def __init__(self, *args: Any, watch: TokenWatch, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with self._unfrozen():
+            self.watch = watch
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> Any:
+        """Poll; a rejected token stops the application cleanly (raising it here would end
+        PTB's polling task with an error and leave its other tasks pending at shutdown)."""
+        try:
+            return await super().get_updates(*args, **kwargs)
+        except InvalidToken:
+            if self.watch.on_rejected is None:
+                raise
+            self.watch.on_rejected()
+            await asyncio.sleep(1)  # the application is stopping; don't hammer the API
+            return ()
+
+
+class ReportedByUs(logging.Filter):
+    """Drop PTB's own log records (with traceback) for failures that `run_polling` turns
+    into one line: a rejected token always, an unreachable Bot API until the bot is up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.starting = True
+
+    def started(self) -> None:
+        """From now on network errors are PTB's to log (it retries them while polling)."""
+        self.starting = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith("telegram") or record.exc_info is None:
+            return True
+        error = record.exc_info[1]
+        return not (isinstance(error, InvalidToken)
+                    or (self.starting and isinstance(error, NetworkError)))
+
 
 def file_base_url(api_base_url: str) -> str:
     """https://api.telegram.org/bot -> https://api.telegram.org/file/bot (same for self-hosted)."""
@@ -30,92 +99,133 @@ def file_base_url(api_base_url: str) -> str:
     return f"{head}/file/{tail}"
 
 
-def build_application(settings: Settings) -> Application:
-    """Create the Application with rate limiting, typed context and every handler."""
+def build_application(settings: Settings, services: Services) -> Application:
+    """Create the Application with rate limiting, typed context and every handler.
+
+    A 429 holds back only its own chat (`ChatThrottle`); updates of different chats are
+    handled concurrently, each chat's in order (`ChatOrder`)."""
     if settings.token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to build the Telegram application")
-    context_types = ContextTypes(context=AdvisorContext, bot_data=BotData)
+    bot = AdvisorBot(settings.token, base_url=settings.telegram_api_base_url,
+                     base_file_url=file_base_url(settings.telegram_api_base_url),
+                     rate_limiter=ChatThrottle(), watch=TokenWatch())
     application = (
         Application.builder()
-        .token(settings.token)
-        .base_url(settings.telegram_api_base_url)
-        .base_file_url(file_base_url(settings.telegram_api_base_url))
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .context_types(context_types)
+        .bot(bot)
+        .context_types(ContextTypes(context=AdvisorContext, bot_data=BotData))
+        .concurrent_updates(ChatOrder())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
     application.bot_data.settings = settings
-    register_handlers(application)
+    application.bot_data.registry = services.registry
+    application.bot_data.services = services
+    register_handlers(application, services.registry)
     return application
 
 
-def register_handlers(application: Application) -> None:
-    """Register feature handlers; the order matters only where noted.
+def register_handlers(application: Application, registry: Registry) -> None:
+    """Register the handlers; the order matters only where noted.
 
-    1. start       – /start, /help, /language, /cancel and language buttons
-    2. members     – joining, roles, profiles, matchmaking (before questions: it watches
-                     group messages of a linked group)
-    3. action_plan – the plan, its buttons and reminders
-    4. pitfalls    – self-check, health, funding
-    5. questions   – /ask, /topics, /unanswered, topic buttons, and free text (private
-                     chats: dialog step or question; groups: mentions and replies)
-    6. fallback    – unknown commands, non-text messages and unknown buttons; registered
-                     after every feature, so it only sees what no feature took
-    7. errors      – the global error handler
+    1. features – a handler per command and button prefix of every feature, a watcher of
+                  group messages (group -1, so messages are still answered), then free text
+                  (private chats: dialog step or question; groups: mentions and replies)
+    2. fallback – unknown commands, non-text messages and unknown buttons; registered
+                  after every feature, so it only sees what no feature took
+    3. errors   – the global error handler
     """
-    start.register(application)
-    members.register(application)
-    action_plan.register(application)
-    pitfalls.register(application)
-    questions.register(application)
+    register_features(application, registry)
     fallback.register(application)
     errors.register(application)
 
 
 async def _post_init(application: Application) -> None:
     bot_data: BotData = application.bot_data
-    settings = bot_data.settings
-    bot_data.services = build_services(settings)
-    bot_data.services.bot_username = application.bot.username  # invite links (members)
-    await _set_command_menus(application, settings)
-    action_plan.arm_reminders(application)  # resend in-flight ones, then a pass every minute
-    # Build the matchmaking index off the event loop now, so the first /match of a large
-    # cluster does not stall every chat while it is built (a /match during the build just
-    # builds its own copy).
-    application.create_task(asyncio.to_thread(member_index, bot_data.services),
-                            name="warm-member-index")
+    services = bot_data.services
+    if services is None:
+        raise RuntimeError("services must be started before the application")
+    services.bot_username = application.bot.username  # invite links, private-chat buttons
+    if bot_data.on_started is not None:
+        bot_data.on_started()
+    await _introduce(application, bot_data.settings, services)
+    arm_jobs(application, services.registry)  # e.g. resend in-flight reminders, then a pass
+    # Warm the features' caches (the matchmaking index) off the event loop once polling
+    # runs, so the first /match of a large cluster does not stall every chat.
+    if application.job_queue is not None:
+        application.job_queue.run_once(_warm, when=0, name=WARM_JOB)
     logger.info("Cluster Advisor started as @%s with %d knowledge entries",
-                application.bot.username, len(bot_data.services.knowledge.entries))
+                application.bot.username, len(services.knowledge.entries))
+
+
+async def _warm(context: AdvisorContext) -> None:
+    """Job: build the features' caches in a worker thread."""
+    await asyncio.to_thread(context.services.registry.start_features, context.services)
+
+
+async def _introduce(application: Application, settings: Settings, services: Services) -> None:
+    """Menus for everyone and for the managers, and the bot's description in both languages."""
+    bot = application.bot
+    await set_default_menus(bot, services.registry, settings.default_language)
+    await refresh_menus(bot, services, sorted(settings.manager_ids))
+    cluster = settings.cluster_name
+    try:
+        for lang in (*LANGUAGES, None):
+            text_lang = lang or settings.default_language
+            await bot.set_my_description(t(text_lang, "bot_description", cluster=cluster),
+                                         language_code=lang)
+            await bot.set_my_short_description(
+                t(text_lang, "bot_short_description", cluster=cluster), language_code=lang)
+    except TelegramError as exc:  # a self-hosted Bot API without these methods
+        logger.warning("Could not set the bot's description: %s", exc)
 
 
 async def _post_shutdown(application: Application) -> None:
     bot_data: BotData = application.bot_data
-    action_plan.disarm_reminders(application)
-    if bot_data.services is not None:
-        bot_data.services.close()
-
-
-async def _set_command_menus(application: Application, settings: Settings) -> None:
-    """Command menu for everyone in both languages, and the full menu in managers' chats."""
-    bot = application.bot
-    for lang in ("de", "en"):
-        commands = [BotCommand(c.name, c.description[lang]) for c in commands_for(Role.VISITOR)]
-        await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=lang)
-    default = [BotCommand(c.name, c.description[settings.default_language])
-               for c in commands_for(Role.VISITOR)]
-    await bot.set_my_commands(default, scope=BotCommandScopeDefault())
-    manager_commands = [BotCommand(c.name, c.description[settings.default_language])
-                        for c in commands_for(Role.MANAGER)]
-    for manager_id in settings.manager_ids:
-        try:
-            await bot.set_my_commands(manager_commands, scope=BotCommandScopeChat(manager_id))
-        except TelegramError as exc:  # the manager has not started the bot yet
-            logger.info("No manager menu for %s yet: %s", manager_id, exc)
+    disarm_jobs(application, bot_data.registry)
 
 
 def run_polling(settings: Settings) -> None:
-    """Start the bot and poll until interrupted."""
-    application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    """Start the bot and poll until interrupted; StartupError with one line when it can't
+    (the database is checked first, then the token and the Bot API)."""
+    services = build_services(settings, features.registry())
+    quiet = ReportedByUs()
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(quiet)
+    try:
+        application = build_application(settings, services)
+        application.bot_data.on_started = quiet.started
+        revoked = _watch_token(application)
+        try:
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+        except InvalidToken:
+            if revoked():
+                raise StartupError(REVOKED) from None
+            raise StartupError("Telegram rejected TELEGRAM_BOT_TOKEN: copy it again from "
+                               "@BotFather (/mybots → API Token) into .env.", code=2) from None
+        except NetworkError as exc:
+            host = urlsplit(settings.telegram_api_base_url).netloc
+            raise StartupError(f"The Telegram Bot API at {host} is not reachable ({exc}): "
+                               "check the network or TELEGRAM_API_BASE_URL.") from None
+        if revoked():
+            raise StartupError(REVOKED)
+    finally:
+        services.close()
+        for handler in logging.getLogger().handlers:
+            handler.removeFilter(quiet)
+
+
+def _watch_token(application: Application) -> Callable[[], bool]:
+    """Stop the application when the token is rejected while polling; tell whether it was."""
+    rejected: list[bool] = []
+
+    def on_rejected() -> None:
+        if not rejected:
+            logger.error("Telegram rejected the bot token while polling; stopping")
+            rejected.append(True)
+            application.stop_running()
+
+    bot = application.bot
+    if isinstance(bot, AdvisorBot):
+        bot.watch.on_rejected = on_rejected
+    return lambda: bool(rejected)

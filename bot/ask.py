@@ -1,11 +1,20 @@
-"""`cluster-advisor ask`: answers without the bot, one question or a stream of them."""
+"""`cluster-advisor ask`: answers without the bot, one question or a stream of them.
+
+It needs the knowledge base only — no database, no features — so `bot.cli` runs it
+without loading the rest of the command line (start-up time: see bench/bench_ask_cli.py).
+"""
 
 from __future__ import annotations
 
 import json
-from typing import TextIO
+import sys
+from typing import Annotated, Optional, TextIO
 
-from bot.settings import Settings
+import typer
+
+from bot.cli_settings import settings_or_exit
+from core.i18n import t
+from core.settings import Settings
 from knowledge.base import load_knowledge_base
 from knowledge.matcher import Match, Matcher
 
@@ -26,9 +35,8 @@ def _as_dict(question: str, match: Match, lang: str) -> dict[str, object]:
 def _plain(question: str, match: Match, lang: str) -> str:
     if match.entry is not None:
         return f"{match.entry.title[lang]}\n\n{match.entry.answer[lang]}\n"
-    hint = ("Nicht sicher. Vorschläge: " if lang == "de" else "Not sure. Suggestions: ")
     titles = ", ".join(e.title[lang] for e in match.suggestions) or "/topics"
-    return hint + titles + "\n"
+    return t(lang, "ask_cli_not_sure", suggestions=titles) + "\n"
 
 
 def _answer(matcher: Matcher, question: str, settings: Settings, lang: str | None
@@ -62,3 +70,21 @@ def answer_lines(lines: TextIO, out: TextIO, *, settings: Settings, lang: str | 
         else:
             out.write(_plain(question, match, answer_lang) + "\n")
     out.flush()
+
+
+def ask_command(
+    question: Annotated[str, typer.Argument(help="The question, or - to read one per line "
+                                                 "from standard input.")],
+    lang: Annotated[Optional[str], typer.Option(help="Answer in de or en (default: the "  # noqa: UP045
+                                                     "question's language).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON objects.")] = False,
+) -> None:
+    """Answer one question (or one per line from stdin) without starting the bot."""
+    settings = settings_or_exit()
+    if lang is not None and lang not in ("de", "en"):
+        typer.echo(f"--lang must be de or en, not {lang!r}.", err=True)
+        raise typer.Exit(2)
+    if question == "-":
+        answer_lines(sys.stdin, sys.stdout, settings=settings, lang=lang, as_json=as_json)
+    else:
+        answer_one(question, sys.stdout, settings=settings, lang=lang, as_json=as_json)

@@ -1,4 +1,4 @@
-"""CLI commands for the pitfalls: `health [--json]`, `funding set|show|founded`."""
+"""CLI commands for the pitfalls: `health [--json]`, `funding set|show|founded|delete`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,37 @@ import json
 from typing import Annotated, Optional
 
 import typer
+
+from bot.cli_support import settings_or_exit, started_services
+from core.i18n import LANGUAGES
+from core.pitfalls.formatting import euros
+from core.pitfalls.funding import (
+    all_shares,
+    amounts_of,
+    founded,
+    overview,
+    save_year,
+    this_year,
+)
+from core.pitfalls.funding_curve import (
+    SOURCES,
+    InputError,
+    parse_amount,
+    parse_year,
+    parse_year_word,
+)
+from core.pitfalls.funding_entry import explain
+from core.pitfalls.health import as_json as health_json
+from core.pitfalls.health import assess, render
+from core.reply import to_plain_text
+from core.services import Services
+from storage.engine import session_scope
+from storage.pitfalls.funding import (
+    delete_funding,
+    funding_years,
+    get_funding,
+    store_founded_year,
+)
 
 funding_app = typer.Typer(no_args_is_help=True,
                           help="The cluster's funding per year and source (in euros).")
@@ -15,28 +46,29 @@ LangOption = Annotated[Optional[str], typer.Option(  # noqa: UP045 (typer needs 
 Amount = Annotated[Optional[str], typer.Option(  # noqa: UP045
     help="Whole euros (e.g. 20000 or 20.000). For a year already recorded, omitted sources "
          "keep their value; for a new year they are 0.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before deleting.")]
 
 
 def _language(lang: str | None, default: str) -> str:
     if lang is None:
         return default
-    if lang not in ("de", "en"):
+    if lang not in LANGUAGES:
         typer.echo(f"--lang must be de or en, not {lang!r}.", err=True)
         raise typer.Exit(2)
     return lang
 
 
-def health(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-           lang: LangOption = None) -> None:
-    """The five pitfalls judged from the cluster's data: ok, warn, alert or unknown."""
-    from bot.cli_support import settings_or_exit, started_services
-    from bot.console import to_plain_text
-    from core.pitfalls.health import as_json as health_json
-    from core.pitfalls.health import assess, render
+def _english(error: InputError) -> str:
+    """The reason for a bad input, as one English line."""
+    return to_plain_text(explain("en", error))
 
+
+def health(ctx: typer.Context, as_json: JsonOption = False, lang: LangOption = None) -> None:
+    """The five pitfalls judged from the cluster's data: ok, warn, alert or unknown."""
     settings = settings_or_exit()
     language = _language(lang, settings.default_language)
-    with started_services(settings) as services:
+    with started_services(ctx, settings) as services:
         if as_json:
             typer.echo(json.dumps(health_json(services, language), ensure_ascii=False,
                                   indent=2))
@@ -46,17 +78,12 @@ def health(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
 
 @funding_app.command("set")
 def funding_set(
+    ctx: typer.Context,
     year: Annotated[str, typer.Argument(help="The calendar year, e.g. 2025.")],
     fees: Amount = None, public: Amount = None, services: Amount = None,
     projects: Amount = None,
 ) -> None:
     """Record (or correct) one year: membership fees, public funding, services, projects."""
-    from bot.cli_support import settings_or_exit, started_services
-    from core.pitfalls.funding import founded, save_year, this_year
-    from core.pitfalls.funding_curve import SOURCES, InputError, parse_amount, parse_year
-    from storage.engine import session_scope
-    from storage.pitfall_data import get_funding
-
     options = dict(zip(("--fees", "--public", "--services", "--projects"),
                        (fees, public, services, projects), strict=True))
     given: dict[str, int | None] = {}
@@ -66,7 +93,7 @@ def funding_set(
         except InputError as error:
             typer.echo(f"{option} {text!r}: {_english(error)}", err=True)
             raise typer.Exit(1) from None
-    with started_services(settings_or_exit()) as advisor:
+    with started_services(ctx, settings_or_exit()) as advisor:
         try:
             number = parse_year(year, this_year=this_year(advisor),
                                 founded=founded(advisor).year)
@@ -81,33 +108,17 @@ def funding_set(
         _show(advisor, advisor.settings.default_language)
 
 
-def _english(error: object) -> str:
-    from bot.console import to_plain_text
-    from core.i18n import t
-    from core.pitfalls.funding_curve import InputError
-
-    assert isinstance(error, InputError)
-    return to_plain_text(t("en", error.key, **error.values))
-
-
-def _show(advisor: object, lang: str) -> None:
-    from bot.console import to_plain_text
-    from core.pitfalls.funding import overview
-
-    reply = overview(advisor, lang)  # type: ignore[arg-type]
-    typer.echo(to_plain_text(reply.text))
+def _show(advisor: Services, lang: str) -> None:
+    typer.echo(to_plain_text(overview(advisor, lang).text))
 
 
 @funding_app.command("show")
-def funding_show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+def funding_show(ctx: typer.Context, as_json: JsonOption = False,
                  lang: LangOption = None) -> None:
     """Every recorded year with its shares and where the cluster stands against the curve."""
-    from bot.cli_support import settings_or_exit, started_services
-    from core.pitfalls.funding import all_shares, amounts_of
-
     settings = settings_or_exit()
     language = _language(lang, settings.default_language)
-    with started_services(settings) as advisor:
+    with started_services(ctx, settings) as advisor:
         if not as_json:
             _show(advisor, language)
             return
@@ -120,15 +131,10 @@ def funding_show(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
 
 
 @funding_app.command("founded")
-def funding_founded(year: Annotated[str, typer.Argument(help="The founding year.")]) -> None:
+def funding_founded(ctx: typer.Context,
+                    year: Annotated[str, typer.Argument(help="The founding year.")]) -> None:
     """Store the founding year (the CLUSTER_FOUNDED setting wins when it is set)."""
-    from bot.cli_support import settings_or_exit, started_services
-    from core.pitfalls.funding import founded, this_year
-    from core.pitfalls.funding_curve import InputError, parse_year
-    from storage.engine import session_scope
-    from storage.pitfall_data import store_founded_year
-
-    with started_services(settings_or_exit()) as advisor:
+    with started_services(ctx, settings_or_exit()) as advisor:
         start = founded(advisor)
         if start.source == "setting":
             typer.echo(f"CLUSTER_FOUNDED={start.year} is set and takes precedence; change it "
@@ -142,6 +148,34 @@ def funding_founded(year: Annotated[str, typer.Argument(help="The founding year.
         with session_scope(advisor.engine) as session:
             store_founded_year(session=session, year=number)
         typer.echo(f"Founding year {number} stored.")
+
+
+@funding_app.command("delete")
+def funding_delete(ctx: typer.Context,
+                   year: Annotated[str, typer.Argument(help="The recorded year, e.g. 2025.")],
+                   yes: YesOption = False) -> None:
+    """Delete the record of one year (asks first unless --yes)."""
+    try:
+        number = parse_year_word(year)
+    except InputError as error:
+        typer.echo(f"year {year!r}: {_english(error)}", err=True)
+        raise typer.Exit(1) from None
+    with started_services(ctx, settings_or_exit()) as advisor:
+        with session_scope(advisor.engine) as session:
+            row = get_funding(session=session, year=number)
+            total = row.total if row is not None else 0
+            recorded = [r.year for r in funding_years(session=session)]
+        if row is None:
+            listed = ", ".join(map(str, recorded)) or "none"
+            typer.echo(f"No funding is recorded for {number}, so nothing was deleted "
+                       f"(recorded years: {listed}).", err=True)
+            raise typer.Exit(1)
+        if not yes:
+            typer.confirm(f"Delete the funding record of {number} (total "
+                          f"{euros(total, 'en')})?", abort=True)
+        with session_scope(advisor.engine) as session:
+            delete_funding(session=session, year=number)
+        typer.echo(f"Funding record of {number} deleted.")
 
 
 def register(app: typer.Typer) -> None:

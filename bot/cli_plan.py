@@ -1,25 +1,31 @@
 """CLI commands for plan import/export, reminders run-once.
 
 `plan import FILE.csv [--strict]`, `plan export --format csv|ics [--output FILE]`,
-`reminders run-once [--at ISO-DATETIME]`. Heavy imports stay inside the commands.
+`reminders run-once [--at ISO-DATETIME]`. The Telegram library (with `handlers.render`,
+its adapter) is loaded only by `reminders run-once`, as `bot.cli` loads it only for `run`:
+every `cluster-advisor` command imports this module, and `ask` must start fast.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from bot.cli_support import settings_or_exit, started_services
-
-if TYPE_CHECKING:
-    from datetime import datetime
-
-    from bot.settings import Settings
-    from core.action_plan.reminders import PassReport
-    from core.services import Services
+from bot.logging import configure_logging
+from core.action_plan.csv_import import import_csv
+from core.action_plan.reminders import PassReport, recover_in_flight, run_pass
+from core.action_plan.transfer import csv_export, ics_export
+from core.i18n import LANGUAGES, t
+from core.reply import to_plain_text
+from core.services import Services
+from core.settings import Settings
+from handlers.render import TelegramSender
 
 MAX_REMARKS = 20  # notes and skipped rows shown (every bad row is always shown)
 
@@ -27,70 +33,74 @@ plan_app = typer.Typer(no_args_is_help=True, help="Action plan: import and expor
 reminders_app = typer.Typer(no_args_is_help=True, help="Deadline reminders and the digest.")
 
 
-def _plain(text: str) -> str:
-    from bot.console import to_plain_text
-
-    return to_plain_text(text)
+def _language(lang: str | None, settings: Settings) -> str:
+    """The --lang value, or DEFAULT_LANGUAGE; exits with a usage error for anything else."""
+    if lang is not None and lang not in LANGUAGES:
+        typer.echo(f"--lang must be de or en, not {lang!r}.", err=True)
+        raise typer.Exit(2)
+    return lang or settings.default_language
 
 
 @plan_app.command("import")
 def plan_import(
-    file: Annotated[Path, typer.Argument(help="CSV with columns topic, action, deadline, "
-                                              "responsible, participants, kpi, status.")],
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV with the columns of `plan export` (German "
+                                              "or English headers).")],
     strict: Annotated[bool, typer.Option("--strict", help="Import nothing if any row is "
                                                           "bad.")] = False,
+    lang: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        help="de or en for the report (default: DEFAULT_LANGUAGE).")] = None,
 ) -> None:
     """Import action items from a CSV file (UTF-8, `,` or `;`); bad rows are reported."""
     settings = settings_or_exit()
+    language = _language(lang, settings)
     try:
         data = file.read_bytes()
     except OSError as exc:
-        typer.echo(f"Cannot read {file}: {exc.strerror or exc}.", err=True)
+        typer.echo(t(language, "plan_import_unreadable", file=file,
+                     reason=exc.strerror or exc), err=True)
         raise typer.Exit(1) from None
-    from core.action_plan.transfer import import_csv
-
-    with started_services(settings) as services:
-        report = import_csv(services, data, strict=strict, lang=settings.default_language)
+    with started_services(ctx, settings) as services:
+        report = import_csv(services, data, strict=strict, lang=language)
     for line, reason in sorted(report.errors):
         where = f"{file.name}:{line}: " if line else f"{file.name}: "
-        typer.echo(where + _plain(reason), err=True)
+        typer.echo(where + to_plain_text(reason), err=True)
     remarks = report.skipped + report.notes
     for line, reason in remarks[:MAX_REMARKS]:
-        typer.echo(f"{file.name}:{line}: {_plain(reason)}")
+        typer.echo(f"{file.name}:{line}: {to_plain_text(reason)}")
     if len(remarks) > MAX_REMARKS:
-        typer.echo(f"… and {len(remarks) - MAX_REMARKS} more remark(s) like these.")
+        typer.echo(t(language, "plan_import_more_remarks", count=len(remarks) - MAX_REMARKS))
     if report.errors and (strict or not report.imported):
-        typer.echo(f"Nothing imported: {len(report.errors)} problem(s)"
-                   + (" (--strict)." if strict else "."), err=True)
+        key = "plan_import_nothing_strict" if strict else "plan_import_nothing"
+        typer.echo(t(language, key, count=len(report.errors)), err=True)
         raise typer.Exit(1)
-    typer.echo(f"Imported {len(report.imported)} item(s); skipped {len(report.skipped)}; "
-               f"{len(report.errors)} bad row(s).")
+    typer.echo("; ".join(t(language, key, count=count) for key, count in (
+        ("plan_import_imported", len(report.imported)),
+        ("plan_import_skipped", len(report.skipped)),
+        ("plan_import_bad_rows", len(report.errors)))) + ".")
     if report.errors:
         raise typer.Exit(1)
 
 
 @plan_app.command("export")
 def plan_export(
+    ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", help="csv (for Excel) or ics (for "
                                                       "calendars).")] = "csv",
     output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--output", "-o", help="File to write (default: standard output).")] = None,
     lang: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        help="de or en (default: DEFAULT_LANGUAGE).")] = None,
+        help="de or en: headers, separator and dates (default: DEFAULT_LANGUAGE).")] = None,
 ) -> None:
     """Export the plan as CSV or as an iCalendar file with one all-day event per deadline."""
     settings = settings_or_exit()
     if fmt not in ("csv", "ics"):
         typer.echo(f"--format must be csv or ics, not {fmt!r}.", err=True)
         raise typer.Exit(2)
-    if lang is not None and lang not in ("de", "en"):
-        typer.echo(f"--lang must be de or en, not {lang!r}.", err=True)
-        raise typer.Exit(2)
-    from core.action_plan.transfer import csv_export, ics_export
-
-    with started_services(settings) as services:
+    language = _language(lang, settings)
+    with started_services(ctx, settings) as services:
         export = csv_export if fmt == "csv" else ics_export
-        data = export(services, lang or settings.default_language)
+        data = export(services, language)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -98,14 +108,14 @@ def plan_export(
     try:
         output.write_bytes(data)
     except OSError as exc:
-        typer.echo(f"Cannot write {output}: {exc.strerror or exc}.", err=True)
+        typer.echo(t(language, "plan_export_unwritable", file=output,
+                     reason=exc.strerror or exc), err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"Wrote {output} ({len(data):,} bytes).")
+    typer.echo(t(language, "plan_export_written", file=output, count=len(data)))
 
 
 def _moment(at: str | None, settings: Settings) -> datetime | None:
-    from datetime import datetime
-
+    """The --at value as a moment (cluster time zone unless it has an offset)."""
     if at is None:
         return None
     try:
@@ -121,8 +131,6 @@ async def _pass_once(services: Services, settings: Settings, now: datetime | Non
                      ) -> PassReport:
     from telegram.ext import AIORateLimiter, ExtBot
 
-    from core.action_plan.reminders import recover_in_flight, run_pass
-    from handlers.action_plan import TelegramSender
 
     assert settings.token is not None
     recover_in_flight(services)
@@ -134,26 +142,23 @@ async def _pass_once(services: Services, settings: Settings, now: datetime | Non
 
 @reminders_app.command("run-once")
 def run_once(
+    ctx: typer.Context,
     at: Annotated[Optional[str], typer.Option(  # noqa: UP045
         help="Run as of this moment (ISO, e.g. 2026-12-01T09:00; cluster time zone "
              "unless given).")] = None,
 ) -> None:
     """One reminder and digest pass through the Telegram API; running it twice sends nothing
     new. Don't run it while the bot runs: the bot does the same every minute."""
+    from telegram.error import InvalidToken, TelegramError
+
     settings = settings_or_exit()
     if settings.token is None:
         typer.echo("TELEGRAM_BOT_TOKEN is not set: reminders are sent through Telegram.",
                    err=True)
         raise typer.Exit(2)
     now = _moment(at, settings)
-    import asyncio
-
-    from telegram.error import InvalidToken, TelegramError
-
-    from bot.logging import configure_logging
-
     configure_logging(settings)
-    with started_services(settings) as services:
+    with started_services(ctx, settings) as services:
         try:
             report = asyncio.run(_pass_once(services, settings, now))
         except InvalidToken:

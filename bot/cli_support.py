@@ -1,36 +1,53 @@
-"""What every CLI command needs: settings (or exit 2 with one line) and started services."""
+"""What every CLI command needs: settings (or exit 2 with one line) and started services.
+
+The main command puts a `ServicesOpener` (built from the one list of features) into Typer's
+context object, so a feature's CLI module opens services with `started_services(ctx)`
+without knowing the list of features.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import cast
 
 import typer
 
-from bot.settings import SettingsError, load_settings
+from bot.cli_settings import settings_or_exit
+from core.registry import Registry
+from core.services import Services, build_services
+from core.settings import Settings
+from storage.engine import DatabaseUnavailable
 
-if TYPE_CHECKING:
-    from bot.settings import Settings
-    from core.services import Services
+# started services for one CLI command; the argument overrides the settings read from .env
+ServicesOpener = Callable[[Settings | None], AbstractContextManager[Services]]
 
 
-def settings_or_exit() -> Settings:
-    """The settings, or exit 2 with one line naming the bad setting."""
+def services_or_exit(settings: Settings, registry: Registry) -> Services:
+    """Started services, or exit 1 with one line saying why the database can't be used."""
     try:
-        return load_settings()
-    except SettingsError as exc:
+        return build_services(settings, registry)
+    except DatabaseUnavailable as exc:
         typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(1) from None
 
 
-@contextmanager
-def started_services(settings: Settings | None = None) -> Iterator[Services]:
-    """Knowledge base, matcher and a migrated database for one CLI command."""
-    from core.services import build_services
+def services_opener(registry: Registry) -> ServicesOpener:
+    """`with open_services() as services:` knowledge base, matcher, migrated database."""
 
-    services = build_services(settings or settings_or_exit())
-    try:
-        yield services
-    finally:
-        services.close()
+    @contextmanager
+    def open_services(settings: Settings | None = None) -> Iterator[Services]:
+        services = services_or_exit(settings or settings_or_exit(), registry)
+        try:
+            yield services
+        finally:
+            services.close()
+
+    return open_services
+
+
+def started_services(ctx: typer.Context,
+                     settings: Settings | None = None) -> AbstractContextManager[Services]:
+    """The services for this command, from the opener the main command put into `ctx.obj`."""
+    root = ctx.find_root()
+    return cast(ServicesOpener, root.obj)(settings)

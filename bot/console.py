@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import TextIO
 
 from core.actor import Actor, Role
-from core.commands import press_button, run_command
-from core.dialogs import handle_text
 from core.i18n import t
 from core.identity import CONSOLE_USER_ID, identify
 from core.parsing import is_number
 from core.reply import Choice, Reply, to_plain_text
+from core.router import handle_text, press_button, run_command
 from core.services import Services
 
 logger = logging.getLogger(__name__)

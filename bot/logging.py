@@ -4,31 +4,44 @@ from __future__ import annotations
 
 import logging
 
-from bot.settings import Settings
+from core.settings import Settings
 
 
-class RedactToken(logging.Filter):
-    """Replace the bot token wherever it would appear (e.g. in request URLs)."""
+class RedactingFormatter(logging.Formatter):
+    """Format as usual, then replace the bot token wherever it appears — in messages,
+    request URLs and tracebacks alike (PTB's InvalidToken message contains the token)."""
 
-    def __init__(self, token: str) -> None:
-        super().__init__()
+    def __init__(self, fmt: str, token: str | None) -> None:
+        super().__init__(fmt)
         self.token = token
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.token in message:
-            record.msg, record.args = message.replace(self.token, "<TOKEN>"), None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return redact(text, self.token)
+
+
+def redact(text: str, token: str | None) -> str:
+    """`text` with the token (and its secret half) replaced."""
+    if not token:
+        return text
+    text = text.replace(token, "<TOKEN>")
+    secret = token.partition(":")[2]
+    return text.replace(secret, "<TOKEN>") if len(secret) >= 8 else text
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# libraries that talk too much: request URLs at INFO (with the token), scheduler runs,
+# migrations; matplotlib's one-off "building the font cache" warning is noise in a chat
+QUIET_LOGGERS = {"httpx": logging.WARNING, "apscheduler": logging.WARNING,
+                 "alembic": logging.WARNING, "matplotlib": logging.ERROR}
 
 
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL at INFO, and the URL contains the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    for chatty in ("apscheduler", "alembic"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
-    if settings.token:
-        redact = RedactToken(settings.token)
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(redact)
+    """One format on standard error; the token never reaches a log line."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter(LOG_FORMAT, settings.token))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    for chatty, level in QUIET_LOGGERS.items():
+        logging.getLogger(chatty).setLevel(level)

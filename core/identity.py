@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from core.actor import Actor, Role
 from core.services import Services
-from storage.community_profiles import claim_imported_profile
+from storage.accounts.queries import get_member, touch_member
 from storage.engine import session_scope
-from storage.members import touch_member
 
 CONSOLE_USER_ID = 0  # the local console user; never a real Telegram id
 
@@ -30,13 +29,38 @@ def identify(
     with session_scope(services.engine) as session:
         member = touch_member(session=session, telegram_id=user_id, name=name,
                               username=username, language=language)
-        claim_imported_profile(session=session, member=member)  # members issue #4
+        services.registry.identified(session, member)
         stored_role, language = member.role, member.language
-    if role_override is not None:
-        role = role_override
-    elif user_id in services.settings.manager_ids:
-        role = Role.MANAGER
-    else:
-        role = Role(stored_role) if stored_role in Role._value2member_map_ else Role.VISITOR
+    role = role_override or effective_role(services, user_id, stored_role)
     return Actor(user_id=user_id, chat_id=chat_id, name=name, username=username,
                  language=language, role=role, is_private_chat=is_private_chat)
+
+
+def effective_role(services: Services, user_id: int, stored_role: str | None) -> Role:
+    """MANAGER_IDS win; otherwise the stored role (an unknown value counts as visitor)."""
+    if user_id in services.settings.manager_ids:
+        return Role.MANAGER
+    try:
+        return Role(stored_role) if stored_role else Role.VISITOR
+    except ValueError:  # a role this version does not know
+        return Role.VISITOR
+
+
+def role_and_language(services: Services, user_id: int) -> tuple[Role, str] | None:
+    """What someone may do now and the language they chose (None: never wrote to us)."""
+    with session_scope(services.engine) as session:
+        member = get_member(session=session, telegram_id=user_id)
+        if member is None:
+            return None
+        return effective_role(services, user_id, member.role), member.language
+
+
+def unrecorded_actor(services: Services, *, user_id: int, chat_id: int, name: str,
+                     username: str | None, language_code: str | None,
+                     is_private_chat: bool = True) -> Actor:
+    """Who wrote, from the message alone, while the database can't be reached: MANAGER_IDS
+    keep their role, everyone else counts as a visitor until the database is back."""
+    language = language_from_code(language_code, services.settings.default_language)
+    return Actor(user_id=user_id, chat_id=chat_id, name=name, username=username,
+                 language=language, role=effective_role(services, user_id, None),
+                 is_private_chat=is_private_chat)

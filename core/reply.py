@@ -16,12 +16,16 @@ _TAG = re.compile(r"</?(b|i|u|s|code|pre|a)(\s[^>]*)?>")
 
 @dataclass(frozen=True)
 class Choice:
-    """A button: the label shown and the `feature:action:id` data sent back when pressed."""
+    """A button: the label shown and the `feature:action:id` data sent back when pressed,
+    or a link (`url`) that opens instead, e.g. the private chat with the bot."""
 
     label: str
-    data: str
+    data: str = ""
+    url: str = ""
 
     def __post_init__(self) -> None:
+        if bool(self.data) == bool(self.url):
+            raise ValueError(f"button {self.label!r} needs either data or a url")
         if len(self.data.encode()) > CALLBACK_DATA_LIMIT:
             raise ValueError(f"callback data {self.data!r} is longer than 64 bytes")
 
@@ -46,6 +50,9 @@ class Reply:
     notice: str = ""  # short text for answerCallbackQuery (a toast), plain text
     notice_only: bool = False  # a refused or stale button: show the notice, change nothing
     extra: tuple[Outgoing, ...] = field(default=())  # messages to other chats
+    # people whose role or language this reply changed: the transport refreshes their
+    # command menus (the person who wrote is checked anyway)
+    menus: tuple[int, ...] = ()
 
     @property
     def flat_choices(self) -> list[Choice]:

@@ -2,39 +2,43 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from bot.settings import Settings
+from core.feature import Feature
+from core.registry import Registry
+from core.settings import Settings
 from knowledge.base import KnowledgeBase, load_knowledge_base
 from knowledge.matcher import Matcher
-from storage.engine import make_engine, upgrade_schema
-
-if TYPE_CHECKING:
-    from core.members.index import MemberIndex
+from storage.engine import open_database
 
 
 @dataclass
 class Services:
-    """Settings, knowledge base, matcher and database engine, reachable by type."""
+    """Settings, knowledge base, matcher, database engine and the features, by type."""
 
     settings: Settings
     knowledge: KnowledgeBase
     matcher: Matcher
     engine: Engine
+    registry: Registry
     bot_username: str | None = None  # set by the Telegram app at start (invite links)
-    member_index: MemberIndex | None = None  # matchmaking index, built on first /match
+    # per-feature caches that live as long as the process (e.g. the matchmaking index),
+    # keyed by feature name; each feature owns and types its own entry
+    caches: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def build_services(settings: Settings, *, upgrade: bool = True) -> Services:
-    """Load the knowledge base, build the matcher, open the database and migrate it."""
+def build_services(settings: Settings, features: Iterable[Feature] | Registry, *,
+                   upgrade: bool = True) -> Services:
+    """Load the knowledge base, build the matcher, open the database and migrate it
+    (`storage.engine.DatabaseUnavailable` with one line when the database can't be used)."""
+    registry = features if isinstance(features, Registry) else Registry(features)
+    engine = open_database(settings.database_url, upgrade=upgrade)  # fails first, cheaply
     knowledge = load_knowledge_base()
-    engine = make_engine(settings.database_url)
-    if upgrade:
-        upgrade_schema(engine)
-    return Services(settings, knowledge, Matcher(knowledge), engine)
+    return Services(settings, knowledge, Matcher(knowledge), engine, registry)

@@ -1,50 +1,51 @@
-"""Greeting, help and language choice."""
+"""Greeting, help, language choice and /cancel."""
 
 from __future__ import annotations
 
 import html
 from dataclasses import replace
 
-from core import dialogs, members
+from core import dialogs
 from core.actor import Actor, Role
+from core.feature import Action, Actions, Command, Feature, one_of
 from core.i18n import LANGUAGES, t
-from core.registry import Button, Command
-from core.reply import Choice, Reply, refused_press, rows
+from core.reply import Choice, Reply, rows
 from core.services import Services
+from storage.accounts.queries import set_language
 from storage.engine import session_scope
-from storage.members import set_language
 
 LANGUAGE_LABELS = {"de": "🇩🇪 Deutsch", "en": "🇬🇧 English"}
 
 
 def start(services: Services, actor: Actor, args: str) -> Reply:
-    """Greet the user and show where to begin (an invite link's token goes to members)."""
+    """Greet the user and show where to begin (a deep-link argument goes to its feature)."""
     if args.strip():
-        invited = members.start_argument(services, actor, args)
-        if invited is not None:
-            return invited
+        answered = services.registry.start_argument(services, actor, args.strip())
+        if answered is not None:
+            return answered
     text = t(actor.language, "welcome", cluster=html.escape(services.settings.cluster_name))
-    return Reply(text, rows([Choice("📚 " + ("Themen" if actor.language == "de" else "Topics"),
-                                    "kb:chapters")]))
+    if actor.role is not Role.VISITOR:  # a short tour of what this role adds
+        text += "\n\n" + t(actor.language, f"start_tour_{actor.role.value}")
+    return Reply(text, rows([ACTIONS.button(t(actor.language, "start_topics_button"),
+                                            "topics")]))
 
 
 def help_command(services: Services, actor: Actor, args: str) -> Reply:
     """List the commands this user may use, grouped by role."""
-    from core.commands import COMMANDS, actor_may  # the table is built from this module
-
     lang = actor.language
     lines = [t(lang, "help_title")]
+    usable = services.registry.commands_for(actor.role)
     for role in (Role.VISITOR, Role.MEMBER, Role.MANAGER):
-        section = [c for c in COMMANDS if c.role is role and actor_may(actor.role, c.role)]
+        section = [c for c in usable if c.role is role]
         if section:
             lines.append("\n" + t(lang, f"help_section_{role.value}"))
-            lines.extend(f"/{c.name} – {c.description[lang]}" for c in section)
+            lines.extend(f"/{c.name} – {t(lang, c.description_key)}" for c in section)
     lines.append("\n" + t(lang, "help_free_text"))
     return Reply("\n".join(lines))
 
 
 def _language_buttons() -> tuple[tuple[Choice, ...], ...]:
-    return rows([Choice(LANGUAGE_LABELS[lang], f"lang:set:{lang}") for lang in LANGUAGES], 2)
+    return rows([ACTIONS.button(LANGUAGE_LABELS[lang], "set", lang) for lang in LANGUAGES], 2)
 
 
 def _switch(services: Services, actor: Actor, lang: str, *, edit: bool) -> Reply:
@@ -63,11 +64,17 @@ def language(services: Services, actor: Actor, args: str) -> Reply:
     return _switch(services, replace(actor, language=choice), choice, edit=False)
 
 
-def press(services: Services, actor: Actor, parts: list[str]) -> Reply:
-    """Handle lang:set:<de|en>."""
-    if len(parts) == 2 and parts[0] == "set" and parts[1] in LANGUAGES:
-        return _switch(services, actor, parts[1], edit=True)
-    return refused_press(t(actor.language, "stale_button"))
+def press_language(services: Services, actor: Actor, lang: str) -> Reply:
+    """The language button: switch and say so in the new language."""
+    return _switch(services, actor, lang, edit=True)
+
+
+def press_topics(services: Services, actor: Actor) -> Reply:
+    """The welcome's topics button: /topics, in place of the welcome."""
+    topics = services.registry.command("topics")
+    if topics is None:  # a bot without the questions feature
+        return help_command(services, actor, "")
+    return replace(topics.run(services, actor, ""), edit=True)
 
 
 def cancel(services: Services, actor: Actor, args: str) -> Reply:
@@ -76,13 +83,18 @@ def cancel(services: Services, actor: Actor, args: str) -> Reply:
     return Reply(t(actor.language, "cancelled" if had_dialog else "nothing_to_cancel"))
 
 
-COMMANDS = (
-    Command("start", Role.VISITOR,
-            {"de": "Begrüßung und erste Schritte", "en": "Welcome and first steps"}, start),
-    Command("help", Role.VISITOR, {"de": "Alle Befehle", "en": "All commands"}, help_command),
-    Command("language", Role.VISITOR,
-            {"de": "Sprache wählen (de/en)", "en": "Choose language (de/en)"}, language),
-    Command("cancel", Role.VISITOR,
-            {"de": "Laufenden Dialog abbrechen", "en": "Cancel the current dialog"}, cancel),
+ACTIONS = Actions("lang", Role.VISITOR, (
+    Action("set", press_language, (one_of(*LANGUAGES),)),
+    Action("topics", press_topics),
+))
+
+FEATURE = Feature(
+    name="start",
+    commands=(
+        Command("start", Role.VISITOR, start),
+        Command("help", Role.VISITOR, help_command),
+        Command("language", Role.VISITOR, language),
+        Command("cancel", Role.VISITOR, cancel),
+    ),
+    actions=(ACTIONS,),
 )
-BUTTONS = {"lang": Button(Role.VISITOR, press)}

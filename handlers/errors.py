@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import OperationalError
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application
 
-from bot.context import AdvisorContext
 from core.i18n import t
+from handlers.context import AdvisorContext
 
 logger = logging.getLogger(__name__)
 
 
 async def on_error(update: object, context: AdvisorContext) -> None:
     """Log the failure and, when there is a chat, apologise in both languages."""
-    logger.error("Update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
+    database_down = isinstance(context.error, OperationalError)
+    if database_down:  # one line, not a traceback per update while the database is away
+        logger.error("Update %s failed: the database is unavailable (%s)",
+                     getattr(update, "update_id", "?"), str(context.error).splitlines()[0])
+    else:
+        logger.error("Update %s failed", getattr(update, "update_id", "?"),
+                     exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if isinstance(context.error, Forbidden):  # the user blocked the bot: nobody to tell
         return
-    text = t("de", "error") + "\n" + t("en", "error")
+    key = "database_unavailable" if database_down else "error"
+    text = t("de", key) + "\n" + t("en", key)
     try:
         await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.context import AdvisorContext
-from core.commands import press_button, run_command
 from core.i18n import t
 from core.reply import Reply
-from handlers.common import actor_for, send_reply
+from core.router import press_button, run_command
+from handlers.context import AdvisorContext
+from handlers.dispatch import actor_for, answer
 
 
 async def unknown_command(update: Update, context: AdvisorContext) -> None:
@@ -23,14 +23,14 @@ async def unknown_command(update: Update, context: AdvisorContext) -> None:
     if message is None or actor is None or not message.text:
         return
     name = message.text.split()[0][1:].split("@")[0]
-    await send_reply(update, context, run_command(context.services, actor, name, ""))
+    await answer(update, context, run_command(context.services, actor, name, ""))
 
 
 async def non_text(update: Update, context: AdvisorContext) -> None:
     """Explain that only text is understood (stickers, photos, voice...)."""
     actor = actor_for(update, context)
     if actor is not None:
-        await send_reply(update, context, Reply(t(actor.language, "only_text")))
+        await answer(update, context, Reply(t(actor.language, "only_text")))
 
 
 async def unknown_button(update: Update, context: AdvisorContext) -> None:

@@ -1,44 +1,68 @@
 """Match a member's question to a knowledge-base entry, or admit that there is no good match.
 
-Every phrasing of an entry (its titles, questions and keywords in both languages) is turned
-into a set of canonical terms (see `knowledge.text`); German compounds are split into known
-parts so "Clustermanagement" and "Cluster Management" agree. A question's words are mapped to
-known terms exactly, or by rapidfuzz similarity when misspelt; words the knowledge base has
-never seen stay "unknown" and weigh against confidence — that is what keeps "Kubernetes
-cluster" or "weather in Paderborn" from getting a confident answer.
+The question is analysed into terms like the knowledge base was (knowledge.analysis, on the
+language layer knowledge.language), so German and English, inflections, compounds, typos
+and the German-English bridge are handled the same way on both sides. The score (0-100)
+multiplies how much of the question an entry explains (cover) by how well the entry's best
+phrasing fits the question (fit):
 
-The score (0-100) multiplies how much of the question an entry explains (IDF-weighted) by
-how much of its best phrasing the question covers. Candidates come from an inverted index
-and are scored best-bound-first, so a 10,000-entry base stays within milliseconds.
+- cover: the weight of the question's terms the entry matches, over the weight of all its
+  terms. A term's weight is IDF x general-language weight (knowledge.index); a term that no
+  entry knows counts against every entry — an unknown noun almost fully ("Wetter",
+  "Kubernetes"), an unknown everyday verb less; a name the knowledge base mentions in
+  passing ("Tampere") weighs less than a word, so "weather in Tampere" is not explained by
+  the matchmaking entry. An intent ("?when", "?amount") no phrasing of the entry carries
+  counts against it too: "Wann ist das nächste Treffen?" asks for a date the talk lacks.
+- fit: the share of the best phrasing's weight the question covers.
+
+Decision (`Match`): `entry` when the best score reaches `confident_score` and the runner-up
+is clearly behind; `close` (two entries, `entry` None) when the best two both reach
+CLOSE_MIN_SCORE and the second is at most CLOSE_MARGIN points behind and touches at
+least CLOSE_SUPPORT_RATIO as many of its phrasings with the question's terms — the caller asks
+"did you mean A or B?" — but never when the question has a strong content word no entry
+knows ("Kubernetes") or asks for something no entry gives (a date, the current state: "?now"
+for "aktuell", "today"): then both candidates are only half the story. Otherwise `entry`
+None with up to three `suggestions`.
+
+Thresholds and weights were chosen on split "tune" of the dev set (bench/bench_quality.py).
+Scoring runs on flat arrays (knowledge.index): the entries' postings for cover, the
+phrasings' own keys for fit, all candidates at once.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
+from knowledge.analysis import Analyser, Term
 from knowledge.base import Entry, KnowledgeBase
-from knowledge.text import STOPWORDS, detect_language, stem, words
+from knowledge.index import Index, build, term_weight
+from knowledge.language import TypoRepair, detect_language
 
-CONFIDENT_SCORE = 42
+CONFIDENT_SCORE = 48
+CLOSE_MIN_SCORE = 42
+CLOSE_MARGIN = 8.0  # points between the best two entries
+CLOSE_SUPPORT_RATIO = 0.75  # ... and talks about the question in nearly as many phrasings
+CLOSE_UNKNOWN_LIMIT = 0.5  # no "did you mean" when a strong content word is unknown
 SUGGESTION_MIN_SCORE = 15
 MAX_SUGGESTIONS = 3
 COVERAGE_EXPONENT = 0.8
 PHRASING_FLOOR = 0.5
 EXPLAIN_SHARE = 0.3
-UNKNOWN_FACTOR = 0.6
-MIN_SPLIT_PART = 4
+UNKNOWN_FACTOR = 1.0
+UNKNOWN_NOUN_FLOOR = 1.0
+INTENT_WEIGHT = 0.35  # of the largest IDF, for an intent such as "?why"
+NOW_FACTOR = 3.0  # of an intent's weight, for "?now" (today, currently) no entry answers
+TWO_HOP = 0.7  # a question word's translation meeting an entry word's translation
 MAX_EXACT = 64  # candidates scored exactly per question, best upper bound first
 MAX_QUESTION_CHARS = 1000
 
 
 @dataclass(frozen=True)
 class Match:
-    """The outcome: a confident entry or None, with score, language and suggestions."""
+    """The outcome: a confident entry, two close candidates, or suggestions only."""
 
     entry: Entry | None
     score: int
@@ -46,44 +70,31 @@ class Match:
     suggestions: tuple[Entry, ...] = ()
     known_words: int = 0
     content_words: int = 0
+    close: tuple[Entry, ...] = ()  # two entries too close to pick one; `entry` is None
 
     @property
     def confident(self) -> bool:
         return self.entry is not None
 
 
-@dataclass
-class _Phrasing:
-    entry: int
-    terms: frozenset[str]
-    weight: float = 0.0
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The concatenation of range(start, start + length) for each pair, vectorised."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths)
 
 
-@dataclass
-class _Index:
-    vocabulary: set[str] = field(default_factory=set)
-    split_vocabulary: set[str] = field(default_factory=set)  # every stem seen, for compounds
-    phrasings: list[_Phrasing] = field(default_factory=list)
-    entry_phrasings: list[list[int]] = field(default_factory=list)
-    entry_terms: list[set[str]] = field(default_factory=list)
-    idf: dict[str, float] = field(default_factory=dict)
-    # term -> (entry indexes, best share of the term in one of each entry's phrasings)
-    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-
-
-def _fuzzy_cutoff(word: str) -> float | None:
-    """How similar a misspelt word must be to a known one; short words are not guessed.
-
-    With rapidfuzz's ratio (indel distance) a missing or extra letter in a 6-letter word
-    costs 8-9 points and a changed one 17 ("Wetter"/"weiter": not a typo but another word),
-    so 6-letter words only get insertions and deletions; a swapped or changed letter costs
-    about 14 in a 7-letter word and less in longer ones.
-    """
-    if len(word) < 6:
-        return None
-    if len(word) == 6:
-        return 90.0
-    return 85.0 if len(word) < 9 else 80.0
+@dataclass(slots=True)
+class _Query:
+    weights: list[float]  # per known term
+    alternatives: list[dict[str, float]]  # per known term: key -> weight
+    keys: dict[str, tuple[float, float]]  # key -> (best alternative weight, term weight)
+    total: float
+    known: int
+    content: int
+    unknown: float = 0.0  # the heaviest content word no entry knows, over the largest IDF
 
 
 class Matcher:
@@ -92,271 +103,188 @@ class Matcher:
     def __init__(self, knowledge_base: KnowledgeBase, *, confident_score: int = CONFIDENT_SCORE):
         self.knowledge_base = knowledge_base
         self.confident_score = confident_score
-        self._entries = list(knowledge_base.entries)
-        self._resolved: dict[str, tuple[tuple[str, ...], float]] = {}
-        self._canonical_cache: dict[str, tuple[str, ...]] = {}
-        self._text_words: dict[str, list[str]] = {}
-        self._index = self._build_index()
-        self._surface = self._surface_forms()
-        self._surface_list = sorted(self._surface)
-        self._german_words, self._english_words = self._language_words()
-        self._text_words = {}  # only needed while indexing
-
-    # ---- index -------------------------------------------------------------------------
-    def _words(self, text: str) -> list[str]:
-        """Content words of a knowledge-base text, computed once per text while indexing."""
-        cached = self._text_words.get(text)
-        if cached is None:
-            cached = self._text_words[text] = [w for w in words(text) if w not in STOPWORDS]
-        return cached
-
-    def _phrasings_of(self, entry: Entry) -> list[str]:
-        texts: list[str] = []
-        for lang in ("de", "en"):
-            texts.append(entry.title.get(lang, ""))
-            texts.extend(entry.questions.get(lang, ()))
-            texts.extend(entry.keywords.get(lang, ()))
-        return [text for text in texts if text]
-
-    def _build_index(self) -> _Index:
-        index = _Index()
-        raw_phrasings = [(i, p) for i, e in enumerate(self._entries) for p in self._phrasings_of(e)]
-        for _, text in raw_phrasings:
-            index.split_vocabulary.update(stem(w) for w in self._words(text))
-        self._split_vocabulary = index.split_vocabulary
-        index.entry_phrasings = [[] for _ in self._entries]
-        index.entry_terms = [set() for _ in self._entries]
-        for entry_index, text in raw_phrasings:
-            terms = frozenset([t for w in self._words(text) for t in self._canonical(w)])
-            if not terms:
-                continue
-            index.entry_phrasings[entry_index].append(len(index.phrasings))
-            index.phrasings.append(_Phrasing(entry_index, terms))
-            index.entry_terms[entry_index] |= terms
-        document_frequency: dict[str, int] = {}
-        for entry_terms in index.entry_terms:
-            for term in entry_terms:
-                document_frequency[term] = document_frequency.get(term, 0) + 1
-        total = max(len(self._entries), 1)
-        index.idf = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
-        index.vocabulary = set(index.idf)
-        for phrasing in index.phrasings:
-            phrasing.weight = sum(index.idf[t] for t in phrasing.terms)
-        best_share: dict[str, dict[int, float]] = {}
-        for phrasing in index.phrasings:
-            for term in phrasing.terms:
-                share = index.idf[term] / phrasing.weight
-                per_entry = best_share.setdefault(term, {})
-                if share > per_entry.get(phrasing.entry, 0.0):
-                    per_entry[phrasing.entry] = share
-        index.postings = {
-            t: (np.fromiter(per.keys(), dtype=np.int32, count=len(per)),
-                np.fromiter(per.values(), dtype=np.float64, count=len(per)))
-            for t, per in best_share.items()}
-        return index
-
-    def _surface_forms(self) -> dict[str, tuple[str, ...]]:
-        """Every word as written in the knowledge base -> its terms (for typo look-ups)."""
-        forms: dict[str, tuple[str, ...]] = {}
-        for entry in self._entries:
-            for text in self._phrasings_of(entry):
-                for word in self._words(text):
-                    if len(word) >= 4 and word not in forms:
-                        terms = self._canonical(word)
-                        if all(term in self._index.vocabulary for term in terms):
-                            forms[word] = terms
-        return forms
-
-    def _language_words(self) -> tuple[frozenset[str], frozenset[str]]:
-        by_language: dict[str, set[str]] = {"de": set(), "en": set()}
-        for entry in self._entries:
-            for lang in ("de", "en"):
-                for text in (*entry.questions.get(lang, ()), *entry.keywords.get(lang, ())):
-                    by_language[lang].update(self._words(text))
-        return (frozenset(by_language["de"] - by_language["en"]),
-                frozenset(by_language["en"] - by_language["de"]))
-
-    def _canonical(self, word: str) -> tuple[str, ...]:
-        """Map a folded word to terms, splitting a compound whose two parts are both known."""
-        cached = self._canonical_cache.get(word)
-        if cached is not None:
-            return cached
-        vocabulary = self._split_vocabulary
-        best: tuple[str, ...] = ()
-        best_balance = 0
-        if len(word) >= 2 * MIN_SPLIT_PART:
-            for cut in range(MIN_SPLIT_PART, len(word) - MIN_SPLIT_PART + 1):
-                left, right = word[:cut], word[cut:]
-                right_stem = stem(right)
-                if right_stem not in vocabulary:
-                    continue
-                for head in (left, left[:-1] if left.endswith("s") else ""):
-                    if len(head) >= MIN_SPLIT_PART and stem(head) in vocabulary:
-                        balance = min(len(head), len(right))
-                        if balance > best_balance:
-                            best, best_balance = (stem(head), right_stem), balance
-        result = best or (stem(word),)
-        if len(self._canonical_cache) > 200_000:
-            self._canonical_cache.clear()
-        self._canonical_cache[word] = result
-        return result
-
-    # ---- query -------------------------------------------------------------------------
-    def _resolve(self, word: str) -> tuple[tuple[str, ...], float]:
-        """Known terms for a question word, and how sure the mapping is (1.0 = exact)."""
-        cached = self._resolved.get(word)
-        if cached is not None:
-            return cached
-        vocabulary = self._index.vocabulary
-        terms = self._canonical(word)
-        result: tuple[tuple[str, ...], float] = ((), 0.0)
-        if all(term in vocabulary for term in terms):
-            result = (terms, 1.0)
-        else:
-            cutoff = _fuzzy_cutoff(word)
-            if cutoff is not None:
-                found = process.extractOne(word, self._surface_list,
-                                           scorer=fuzz.ratio, score_cutoff=cutoff)
-                if found is not None:
-                    result = (self._surface[found[0]], found[1] / 100.0)
-        if len(self._resolved) > 100_000:
-            self._resolved.clear()
-        self._resolved[word] = result
-        return result
+        self._index: Index = build(knowledge_base)
+        self._entries = self._index.entries
+        self._repair = TypoRepair(self._index.surface)
+        self._analyser = Analyser(self._index.vocabulary, self._repair.repair,
+                                  self._index.keys, self._index.own)
+        self._max_idf = math.log(1 + max(len(self._entries), 1))
 
     def detect_language(self, text: str, fallback: str) -> str:
-        return detect_language(text, fallback, self._german_words, self._english_words)
+        return detect_language(text, fallback, self._index.german_words,
+                               self._index.english_words)
+
+    # ---- query ---------------------------------------------------------------------------
+    def _query(self, question: str) -> _Query:
+        index = self._index
+        numbers = index.postings.numbers
+        terms: list[Term] = self._analyser.terms(question)
+        query = _Query([], [], {}, 0.0, 0, sum(1 for t in terms if not t.intent))
+        for term in terms:
+            present = {k: a for k, a in term.keys.items() if k in numbers}
+            if present:
+                weight = term_weight(term, index.idf, index.names) * term.certainty
+                if term.intent:
+                    weight = INTENT_WEIGHT * self._max_idf
+                query.known += not term.intent
+                query.weights.append(weight)
+                query.alternatives.append(present)
+                for key, alternative in present.items():
+                    best = query.keys.get(key, (0.0, 0.0))
+                    query.keys[key] = (max(best[0], alternative), max(best[1], weight))
+                query.total += weight
+            else:
+                unknown = self._unknown_weight(term)
+                query.total += unknown
+                if not term.intent:
+                    query.unknown = max(query.unknown, unknown / self._max_idf)
+                elif term.own not in ("?why", "?what"):  # asks for what no entry gives
+                    query.unknown = max(query.unknown, CLOSE_UNKNOWN_LIMIT)
+        return query
+
+    def _unknown_weight(self, term: Term) -> float:
+        if term.intent:
+            soft = term.own in ("?why", "?what")  # an unexplained "why"/"what is" says little
+            factor = 0.3 if soft else NOW_FACTOR if term.own == "?now" else 1.0
+            return INTENT_WEIGHT * self._max_idf * factor
+        general = max(term.general, UNKNOWN_NOUN_FLOOR) if term.noun else term.general
+        return self._max_idf * general * UNKNOWN_FACTOR
 
     def match(self, question: str, fallback_lang: str = "de") -> Match:
-        """Find the entry that answers `question`, or suggestions when none is confident."""
+        """Find the entry that answers `question`, or close candidates, or suggestions."""
         question = question[:MAX_QUESTION_CHARS]
         lang = self.detect_language(question, fallback_lang)
-        idf = self._index.idf
-        weights: dict[str, float] = {}
-        missing = 0.0
-        known = 0
-        typed = self._content_words(question, german=lang == "de")
-        for word, unknown_weight in typed:
-            terms, certainty = self._resolve(word)
-            if not terms:
-                missing += unknown_weight
-                continue
-            known += 1
-            for term in terms:
-                weights[term] = max(weights.get(term, 0.0), idf[term] * certainty)
-        if not weights:
-            return Match(None, 0, lang, (), known, len(typed))
-        ranked = self._rank(weights, sum(weights.values()) + missing)
-        best_score, best_entry = ranked[0]
-        confident = best_score >= self.confident_score
-        entry = self._entries[best_entry] if confident else None
-        pool = ranked[1:] if confident else ranked
-        suggestions = tuple(self._entries[i] for s, i in pool
+        query = self._query(question)
+        if not query.weights or query.known == 0:
+            return Match(None, 0, lang, (), query.known, query.content)
+        ranked = self._rank(query)
+        best_score, best, best_support = ranked[0]
+        second_score, second, second_support = ranked[1] if len(ranked) > 1 else (0.0, -1, 0)
+        entry: Entry | None = None
+        close: tuple[Entry, ...] = ()
+        if (second_score >= CLOSE_MIN_SCORE and best_score - second_score <= CLOSE_MARGIN
+                and second_support >= CLOSE_SUPPORT_RATIO * best_support
+                and query.unknown < CLOSE_UNKNOWN_LIMIT):
+            close = (self._entries[best], self._entries[second])
+        elif best_score >= self.confident_score:
+            entry = self._entries[best]
+        pool = ranked[1:] if entry is not None else ranked
+        suggestions = tuple(self._entries[i] for s, i, _ in pool
                             if s >= SUGGESTION_MIN_SCORE)[:MAX_SUGGESTIONS]
-        return Match(entry, round(best_score), lang, suggestions, known, len(typed))
+        return Match(entry, round(best_score), lang, suggestions, query.known, query.content,
+                     close)
 
-    def _content_words(self, question: str, *, german: bool) -> list[tuple[str, float]]:
-        """The question's content words, each with the weight it has if it is unknown.
+    def rank(self, question: str, fallback_lang: str = "de") -> list[tuple[float, Entry]]:
+        """The best few entries with their scores, whatever the decision (for benchmarks)."""
+        query = self._query(question[:MAX_QUESTION_CHARS])
+        if not query.weights or query.known == 0:
+            return []
+        return [(score, self._entries[i]) for score, i, _ in self._rank(query)]
 
-        An unknown word counts against confidence. German capitalises nouns, so in a
-        mixed-case question an unknown lower-case word (a verb: "passieren") counts half,
-        while an unknown noun ("Wetter", "Kubernetes") counts fully. Two neighbours that
-        form a known word together ("Lebens Zyklus") are joined.
-        """
-        full = UNKNOWN_FACTOR * math.log(1 + max(len(self._entries), 1))
-        mixed_case = german and question not in (question.lower(), question.upper())
-        pieces = [(piece, raw[:1].islower()) for raw in question.split() for piece in words(raw)]
-        folded = [piece for piece, _ in pieces]
-        result: list[tuple[str, float]] = []
-        skip = False
-        for position, word in enumerate(folded):
-            if skip:
-                skip = False
-                continue
-            if word in STOPWORDS or len(word) < 2:
-                continue
-            following = folded[position + 1] if position + 1 < len(folded) else ""
-            joined = word + following
-            vocabulary = self._index.vocabulary
-            if following and stem(joined) in vocabulary and not (
-                    stem(word) in vocabulary and stem(following) in vocabulary):
-                result.append((joined, full))
-                skip = True
-                continue
-            if word.isdigit():
-                weight = 0.3 * full
-            elif mixed_case and position > 0 and pieces[position][1]:
-                weight = 0.5 * full
-            else:
-                weight = full
-            result.append((word, weight))
-        return result
+    # ---- scoring -------------------------------------------------------------------------
+    def _rank(self, query: _Query) -> list[tuple[float, int, int]]:
+        """The best few entries (score, index, phrasings touched), best first.
 
-    def _rank(self, weights: dict[str, float], total: float) -> list[tuple[float, int]]:
-        """The best few entries by exact score, evaluating candidates best-bound-first.
+        At most MAX_EXACT candidates (the best upper bounds) are scored exactly; ties go
+        to the entry that talks about the question's terms in more of its phrasings."""
+        if self._index.dense is not None:
+            matched = self._matched_dense(query)
+        else:
+            matched = self._matched_sparse(query)
+        candidates = np.flatnonzero(matched)
+        cover = np.minimum(matched[candidates] / query.total, 1.0)
+        if len(candidates) > MAX_EXACT:  # only the best upper bounds are scored exactly
+            keep = np.argpartition(-self._score_array(cover, 1.0), MAX_EXACT)[:MAX_EXACT]
+            candidates, cover = candidates[keep], cover[keep]
+        fits, supports = self._fits(candidates, query)
+        exact = self._score_array(cover, fits)
+        order = np.lexsort((candidates, -supports, -exact))[:MAX_SUGGESTIONS + 1]
+        return [(float(exact[i]), int(candidates[i]), int(supports[i])) for i in order]
 
-        The bound uses, per entry, the sum of each question term's best share in any one
-        phrasing, which can only overestimate the true phrasing fit; evaluation stops when
-        no remaining candidate can beat the current top, or after MAX_EXACT candidates.
-        """
+    def _matched_sparse(self, query: _Query) -> np.ndarray:
+        """Per entry, the weight of the question's terms it matches (each term by its best
+        key; a translation meeting a translation counts TWO_HOP)."""
         size = len(self._entries)
         matched = np.zeros(size)
-        bound = np.zeros(size)
-        for term, weight in weights.items():
-            posting = self._index.postings.get(term)
-            if posting is not None:
-                matched[posting[0]] += weight
-                bound[posting[0]] += posting[1]
-        candidates = np.flatnonzero(matched)
-        cover = matched[candidates] / total
-        upper = self._score_array(cover, np.minimum(bound[candidates], 1.0))
-        if len(candidates) > MAX_EXACT:
-            keep = np.argpartition(-upper, MAX_EXACT)[:MAX_EXACT]
-            candidates, cover, upper = candidates[keep], cover[keep], upper[keep]
-        order = np.lexsort((candidates, -upper))
-        # min-heap of the best (score, phrasings touched, -entry index); ties go to the entry
-        # that talks about the question's terms in more of its phrasings
-        top: list[tuple[float, int, int]] = []
-        for position in order:
-            if len(top) > MAX_SUGGESTIONS and upper[position] <= top[0][0]:
-                break
-            entry_index = int(candidates[position])
-            fit, support = self._phrasing_cover(entry_index, weights, total)
-            exact = self._score(float(cover[position]), fit)
-            heapq.heappush(top, (exact, support, -entry_index))
-            if len(top) > MAX_SUGGESTIONS + 1:
-                heapq.heappop(top)
-        return [(score, -negative) for score, _, negative in sorted(top, reverse=True)]
+        postings = self._index.postings
+        for weight, alternatives in zip(query.weights, query.alternatives, strict=True):
+            strength = np.zeros(size) if len(alternatives) > 1 else None
+            for key, alternative in alternatives.items():
+                ids, values = postings[key]
+                if alternative < 1.0 and TWO_HOP < 1.0:  # a translation of a translation
+                    values = np.where(values < 1.0, values * TWO_HOP, values)
+                if strength is None:  # one key: no maximum to take
+                    matched[ids] += weight * alternative * values
+                else:
+                    strength[ids] = np.maximum(strength[ids], values * alternative)
+            if strength is not None:
+                matched += weight * strength
+        return matched
 
-    def _phrasing_cover(self, entry_index: int, weights: dict[str, float], total: float
-                        ) -> tuple[float, int]:
-        """How well the entry's best phrasing fits the question, and phrasings touched.
+    def _matched_dense(self, query: _Query) -> np.ndarray:
+        """_matched_sparse for a small knowledge base, on its dense key x entry matrix."""
+        dense = self._index.dense
+        assert dense is not None
+        numbers = self._index.postings.numbers
+        rows: list[int] = []
+        factors: list[float] = []
+        starts: list[int] = []
+        for alternatives in query.alternatives:
+            starts.append(len(rows))
+            for key, alternative in alternatives.items():
+                rows.append(numbers[key])
+                factors.append(alternative)
+        strengths = dense[rows]
+        alternative = np.array(factors)[:, None]
+        if TWO_HOP < 1.0:
+            strengths = np.where((alternative < 1.0) & (strengths < 1.0),
+                                 strengths * TWO_HOP, strengths)
+        per_term = np.maximum.reduceat(strengths * alternative, starts, axis=0)
+        return np.asarray(np.array(query.weights) @ per_term)
+
+    def _fits(self, candidates: np.ndarray, query: _Query) -> tuple[np.ndarray, np.ndarray]:
+        """How well each candidate's best phrasing fits the question, and how many of its
+        phrasings share a key with it — for all candidates at once, on the flat arrays.
 
         A phrasing fits when the question covers it (a keyword fully present) and, to a
         lesser degree, when it covers the question: "Unterschied Cluster Netzwerk" prefers
         the phrasing with all three words over a bare keyword "Unterschied".
         """
-        idf = self._index.idf
-        asked = weights.keys()
-        best = 0.0
-        touched = 0
-        for phrasing_index in self._index.entry_phrasings[entry_index]:
-            phrasing = self._index.phrasings[phrasing_index]
-            common = phrasing.terms & asked
-            if common:
-                touched += 1
-                covered = sum(idf[t] for t in common)
-                explained = sum(weights[t] for t in common) / total
-                fit = covered / phrasing.weight * (1 - EXPLAIN_SHARE + EXPLAIN_SHARE * explained)
-                best = max(best, fit)
-        return best, touched
+        index = self._index
+        numbers = [index.postings.numbers[key] for key in query.keys]
+        values = np.array(list(query.keys.values()), dtype=np.float64).reshape(-1, 2)
+        by_key = np.zeros((len(index.postings), 2))  # key number -> (alternative, weight)
+        by_key[numbers] = values
+        first = index.entry_starts[candidates]  # phrasings of each candidate
+        counts = index.entry_starts[candidates + 1] - first
+        phrasings = _ranges(first, counts)
+        if not len(phrasings):
+            return np.zeros(len(candidates)), np.zeros(len(candidates), dtype=np.int64)
+        starts = index.phrasing_starts[phrasings]
+        lengths = index.phrasing_starts[phrasings + 1] - starts
+        elements = _ranges(starts, lengths)
+        local = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # phrasing starts, local
+        found = by_key[index.phrasing_keys[elements]]
+        alternative, weight = found[:, 0], found[:, 1]
+        hit = alternative > 0
+        covered = np.add.reduceat(index.phrasing_weights[elements] * alternative, local)
+        explained = np.minimum(np.add.reduceat(weight, local) / query.total, 1.0)
+        touched = np.add.reduceat(hit.astype(np.int64), local) > 0
+        fit = covered / index.phrasing_totals[phrasings] * (
+            1 - EXPLAIN_SHARE + EXPLAIN_SHARE * explained)
+        entry_local = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        present = counts > 0
+        best = np.zeros(len(candidates))
+        support = np.zeros(len(candidates), dtype=np.int64)
+        if present.all():
+            best = np.maximum.reduceat(fit, entry_local)
+            support = np.add.reduceat(touched.astype(np.int64), entry_local)
+        else:
+            best[present] = np.maximum.reduceat(fit, entry_local[present])
+            support[present] = np.add.reduceat(touched.astype(np.int64), entry_local[present])
+        return np.minimum(best, 1.0), support
 
     @staticmethod
-    def _score_array(question_cover: np.ndarray, phrasing_cover: np.ndarray) -> np.ndarray:
-        return 100.0 * np.power(question_cover, COVERAGE_EXPONENT) * (
-            PHRASING_FLOOR + (1 - PHRASING_FLOOR) * phrasing_cover)
-
-    @staticmethod
-    def _score(question_cover: float, phrasing_cover: float) -> float:
-        return 100.0 * (question_cover ** COVERAGE_EXPONENT) * (
-            PHRASING_FLOOR + (1 - PHRASING_FLOOR) * phrasing_cover)
+    def _score_array(cover: np.ndarray | np.float64, fit: float | np.ndarray) -> np.ndarray:
+        return 100.0 * np.power(cover, COVERAGE_EXPONENT) * (
+            PHRASING_FLOOR + (1 - PHRASING_FLOOR) * fit)

@@ -1,6 +1,7 @@
 """One engine per process, made at start-up from DATABASE_URL, and schema upgrades.
 
-SQLite gets WAL mode and a busy timeout so the bot and a CLI command can share the file;
+SQLite gets WAL mode (with `synchronous=NORMAL`: no disk sync per commit) and a busy timeout
+so the bot and a CLI command can share the file;
 PostgreSQL URLs are pointed at the psycopg 3 driver that the package installs.
 """
 
@@ -12,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -43,7 +45,12 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    mode = cursor.execute("PRAGMA journal_mode=WAL").fetchone()
+    if mode is not None and str(mode[0]).lower() == "wal":
+        # In WAL mode NORMAL is still safe from corruption and syncs only at checkpoints,
+        # not at every commit; a power cut may lose the last commits, which the reminder
+        # pass tolerates (at least once: a row back in 'sending'/'pending' is sent again).
+        cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
@@ -71,3 +78,52 @@ def upgrade_schema(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be used; the message is one line saying what to do."""
+
+
+def open_database(url: str, *, upgrade: bool = True) -> Engine:
+    """The engine for DATABASE_URL, connected and migrated — or DatabaseUnavailable with
+    one line naming the problem (missing, unreachable, not a database, not writable)."""
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseUnavailable(f"DATABASE_URL cannot be read ({exc}); use sqlite:///PATH "
+                                  "or postgresql://USER:PASSWORD@HOST:PORT/DB") from None
+    except OSError as exc:
+        raise DatabaseUnavailable(f"The database folder cannot be created: {exc.strerror} "
+                                  f"({exc.filename}). Check DATABASE_URL.") from None
+    try:
+        if upgrade:
+            upgrade_schema(engine)
+        else:
+            with engine.connect():
+                pass
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(describe_failure(url, exc)) from None
+    return engine
+
+
+def describe_failure(url: str, exc: SQLAlchemyError) -> str:
+    """One line for an operator: which database, what went wrong, what to do."""
+    where = make_url(normalise_url(url)).render_as_string(hide_password=True)
+    reason = str(exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc)
+    reason = reason.strip().splitlines()[0] if reason.strip() else type(exc).__name__
+    lowered = reason.lower()
+    if "not a database" in lowered or "file is encrypted" in lowered:
+        hint = "the file is not a SQLite database: point DATABASE_URL at another file"
+    elif "readonly" in lowered or "read-only" in lowered or "permission denied" in lowered:
+        hint = "the database is not writable: check the file's and folder's permissions"
+    elif "unable to open" in lowered:
+        hint = "the database file cannot be opened: check the path in DATABASE_URL"
+    elif "does not exist" in lowered:
+        hint = "the database does not exist: create it or fix DATABASE_URL"
+    elif ("connection refused" in lowered or "could not translate" in lowered
+          or "timeout" in lowered or "no route" in lowered or "connection" in lowered):
+        hint = "the database server is not reachable: is it running, are host and port right?"
+    else:
+        hint = "check DATABASE_URL and the database server"
+    return f"Database {where} is unavailable ({reason}): {hint}."

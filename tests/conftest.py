@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.settings import Settings, load_settings
+from bot.features import registry
 from core.actor import Actor, Role
 from core.identity import identify
 from core.services import Services, build_services
+from core.settings import Settings, load_settings
 
 SETTING_NAMES = [name.upper() for name in Settings.model_fields]
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,9 +81,14 @@ def settings(tmp_path: Path) -> Settings:
     return make_settings(f"sqlite:///{tmp_path / 'advisor.sqlite3'}", manager_ids="42")
 
 
+def start_services(settings: Settings, *, upgrade: bool = True) -> Services:
+    """Services with every feature of the bot, as `cluster-advisor` starts them."""
+    return build_services(settings, registry(), upgrade=upgrade)
+
+
 @pytest.fixture
 def services(settings: Settings) -> Iterator[Services]:
-    built = build_services(settings)
+    built = start_services(settings)
     yield built
     built.close()
 

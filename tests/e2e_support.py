@@ -18,8 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.features import registry
+from core.actor import Role
+from core.i18n import t as catalogue_text
+from knowledge.base import load_knowledge_base
 from tests.conftest import clean_env
-from tests.fake_bot_api import Call, FakeBotApi
+from tests.fakebot import Call, FakeBotApi
 
 TOKEN = "123456:TEST-TOKEN-abcdef"
 BOT_USERNAME = "cluster_advisor_bot"
@@ -136,9 +140,7 @@ def start_bot(workdir: Path, **settings: str) -> RunningBot:
 
 
 def t(lang: str, key: str, **values: object) -> str:
-    """The catalogue text the bot should send (read lazily: the bot process reads the same)."""
-    from core.i18n import t as catalogue_text
-
+    """The catalogue text the bot should send (the bot process reads the same catalogue)."""
     return catalogue_text(lang, key, **values)
 
 
@@ -149,8 +151,6 @@ def prefix(lang: str, key: str, placeholder: str) -> str:
 
 @functools.cache
 def _knowledge() -> Any:
-    from knowledge.base import load_knowledge_base
-
     return load_knowledge_base()
 
 
@@ -163,10 +163,7 @@ def title(entry_id: str, lang: str) -> str:
 
 def command_names(role_name: str) -> list[str]:
     """The command table's commands for a role, in menu order."""
-    from core.actor import Role
-    from core.commands import commands_for
-
-    return [command.name for command in commands_for(Role(role_name))]
+    return [command.name for command in registry().commands_for(Role(role_name))]
 
 
 def buttons(call: Call) -> list[dict[str, Any]]:

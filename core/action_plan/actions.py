@@ -1,31 +1,41 @@
 """Updating items: `/done ID`, `/postpone ID DATE`, the card's buttons (done, in progress,
-postpone, edit, cancel) and the short dialogs for a new deadline or a changed field."""
+postpone, edit, cancel) and the short dialog for a new deadline or a changed field.
+
+That dialog is open to anyone (VISITOR): the responsible person may change their own item
+before they are admitted; every step re-checks who may change what."""
 
 from __future__ import annotations
 
 import html
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from core import dialogs
 from core.action_plan import items as plan_items
 from core.action_plan.browse import parse_item_id, show_card, today_of
-from core.action_plan.dates import DateAnswer, format_date, parse_deadline, problem_text
-from core.action_plan.entry import FEATURE, date_choices
+from core.action_plan.buttons import ACTIONS, FROM_REMINDER
+from core.action_plan.dates import DateAnswer, add_period, parse_deadline, problem_text
+from core.action_plan.entry import ADD_DIALOG, abort_button, date_choices
 from core.action_plan.items import PlanProblem
-from core.action_plan.rules import EDIT_FIELDS, editable_fields
+from core.action_plan.notices import deliver_now, tell_creator, with_messages
+from core.action_plan.rules import editable_fields
+from core.action_plan.views import back_to_card
 from core.actor import Actor, Role
 from core.i18n import t
-from core.reply import Choice, Reply, refused_press, rows
+from core.locale import format_date
+from core.reply import Reply, refused_press, rows
 from core.services import Services
+from storage.action_plan.items import get_item
+from storage.action_plan.tables import ItemStatus
+from storage.clock import utcnow
 from storage.engine import session_scope
-from storage.models import utcnow
-from storage.plan import ItemStatus
-from storage.plan_items import get_item
 
+CHANGE_DIALOG = "plan"  # the postpone and edit steps (the add dialog is entry.ADD_DIALOG)
 STEP_POSTPONE = "postpone"
 STEP_EDIT = "edit"
-QUICK_POSTPONE = {"w1": 7, "w2": 14, "m1": 30, "m3": 91}
+# the quick choices: weeks are 7 days, months are calendar months (31 Jan + 1 month = 28 Feb)
+QUICK_POSTPONE = {"w1": ("weeks", 1), "w2": ("weeks", 2), "m1": ("months", 1),
+                  "m3": ("months", 3)}
 
 
 def _refused(problem: PlanProblem, lang: str, *, pressed: bool) -> Reply:
@@ -38,12 +48,15 @@ def set_status(services: Services, actor: Actor, item_id: int, status: ItemStatu
     """Change the status and show the updated card (in place when pressed on the card)."""
     lang = actor.language
     try:
-        plan_items.change_status(services, actor, item_id, status)
+        item = plan_items.change_status(services, actor, item_id, status)
     except PlanProblem as problem:
         return _refused(problem, lang, pressed=pressed)
     done = t(lang, f"plan_now_{status.value}", id=item_id)
-    return show_card(services, actor, item_id, edit=pressed and in_place, before=done,
-                     notice=done if pressed else "")
+    shown = show_card(services, actor, item_id, edit=pressed and in_place, before=done,
+                      notice=done if pressed else "")
+    if status is not ItemStatus.DONE:
+        return shown
+    return with_messages(shown, tell_creator(services, actor, item, "plan_creator_done"))
 
 
 def done_command(services: Services, actor: Actor, args: str) -> Reply:
@@ -81,9 +94,8 @@ def _ask_again(services: Services, actor: Actor, item_id: int, answer: DateAnswe
         plan_items.may_edit(services, actor, item_id, "deadline")
     except PlanProblem as problem:
         return Reply(problem.text(lang))
-    dialogs.begin(services, actor, FEATURE, STEP_POSTPONE, {"item": item_id})
-    buttons = date_choices(answer, lang, f"plan:ppto:{item_id}")
-    buttons.append(Choice(t(lang, "plan_btn_abort"), "plan:abort"))
+    dialogs.begin(services, actor, CHANGE_DIALOG, STEP_POSTPONE, {"item": item_id})
+    buttons = date_choices(answer, lang, "postpone_to", item_id) + [abort_button(lang)]
     text = problem_text(answer, typed, lang) + "\n\n" + t(lang, "plan_ask_deadline_again")
     return Reply(text, rows(buttons))
 
@@ -100,12 +112,14 @@ def postpone_to(services: Services, actor: Actor, item_id: int, deadline: date, 
     except PlanProblem as problem:
         return _refused(problem, lang, pressed=pressed)
     state = dialogs.current(services, actor)
-    if state is not None and state.feature == FEATURE and state.step == STEP_POSTPONE:
+    if state is not None and state.feature == CHANGE_DIALOG and state.step == STEP_POSTPONE:
         dialogs.finish(services, actor)
     done = t(lang, "plan_postponed", id=item_id, old=format_date(previous, lang),
              new=format_date(item.deadline, lang))
-    return show_card(services, actor, item_id, edit=pressed, before=done,
-                     notice=done if pressed else "")
+    shown = show_card(services, actor, item_id, edit=pressed, before=done,
+                      notice=done if pressed else "")
+    return with_messages(shown, deliver_now(services, [item_id], actor=actor) + tell_creator(
+        services, actor, item, "plan_creator_postponed", old=previous, new=item.deadline))
 
 
 def ask_new_deadline(services: Services, actor: Actor, item_id: int, *, pressed: bool
@@ -118,12 +132,14 @@ def ask_new_deadline(services: Services, actor: Actor, item_id: int, *, pressed:
         item = plan_items.may_edit(services, actor, item_id, "deadline")
     except PlanProblem as problem:
         return _refused(problem, lang, pressed=pressed)
-    dialogs.begin(services, actor, FEATURE, STEP_POSTPONE, {"item": item_id})
+    dialogs.begin(services, actor, CHANGE_DIALOG, STEP_POSTPONE, {"item": item_id})
     base = max(item.deadline, today_of(services))
-    buttons = [Choice(t(lang, f"plan_btn_pp_{key}", date=format_date(
-        base + timedelta(days=days), lang)), f"plan:ppto:{item_id}:"
-        f"{(base + timedelta(days=days)).isoformat()}") for key, days in QUICK_POSTPONE.items()]
-    buttons.append(Choice(t(lang, "plan_btn_abort"), "plan:abort"))
+    choices = {key: add_period(base, unit, amount)
+               for key, (unit, amount) in QUICK_POSTPONE.items()}
+    buttons = [ACTIONS.button(t(lang, f"plan_btn_pp_{key}", date=format_date(day, lang)),
+                              "postpone_to", item_id, day.isoformat())
+               for key, day in choices.items()]
+    buttons.append(abort_button(lang))
     text = t(lang, "plan_ask_postpone", id=item_id, topic=html.escape(item.topic[:80]),
              deadline=format_date(item.deadline, lang))
     return Reply(text, rows(buttons, 2))
@@ -141,17 +157,15 @@ def choose_field(services: Services, actor: Actor, item_id: int) -> Reply:
     if item.status not in (ItemStatus.OPEN.value, ItemStatus.IN_PROGRESS.value):
         return refused_press(t(lang, "plan_status_stale", id=item_id,
                                status=t(lang, f"plan_status_{item.status}")))
-    buttons = [Choice(t(lang, f"plan_field_{name}"), f"plan:ef:{item_id}:{name}")
+    buttons = [ACTIONS.button(t(lang, f"plan_field_{name}"), "edit_field", item_id, name)
                for name in fields]
-    buttons.append(Choice(t(lang, "plan_btn_back_card"), f"plan:card:{item_id}"))
+    buttons.append(back_to_card(lang, item_id))
     return Reply(t(lang, "plan_edit_choose", id=item_id), rows(buttons, 2), edit=True)
 
 
 def ask_field(services: Services, actor: Actor, item_id: int, name: str) -> Reply:
     """Start the edit dialog for one field (the deadline goes through postpone)."""
     lang = actor.language
-    if name not in EDIT_FIELDS:
-        return refused_press(t(lang, "stale_button"))
     if name == "deadline":
         return ask_new_deadline(services, actor, item_id, pressed=True)
     if not actor.is_private_chat:
@@ -163,10 +177,10 @@ def ask_field(services: Services, actor: Actor, item_id: int, name: str) -> Repl
     current: Any = getattr(item, name, "")
     if name == "responsible":
         current = item.responsible_username or item.responsible_name or "…"
-    dialogs.begin(services, actor, FEATURE, STEP_EDIT, {"item": item_id, "field": name})
+    dialogs.begin(services, actor, CHANGE_DIALOG, STEP_EDIT, {"item": item_id, "field": name})
     return Reply(t(lang, "plan_ask_edit", field=t(lang, f"plan_field_{name}"),
                    current=html.escape(str(current)[:300]) or "–"),
-                 rows([Choice(t(lang, "plan_btn_abort"), "plan:abort")]))
+                 rows([abort_button(lang)]))
 
 
 def edit_step(services: Services, actor: Actor, state: dialogs.DialogState, text: str
@@ -176,6 +190,9 @@ def edit_step(services: Services, actor: Actor, state: dialogs.DialogState, text
     item_id = int(state.data.get("item", 0))
     if state.step == STEP_POSTPONE:
         return _postpone_to_text(services, actor, item_id, text)
+    if state.step != STEP_EDIT:  # a step this version no longer has
+        dialogs.finish(services, actor)
+        return Reply(t(lang, "plan_dialog_stale"))
     name = str(state.data.get("field", ""))
     try:
         _, note = plan_items.edit(services, actor, item_id, name, text)
@@ -185,7 +202,8 @@ def edit_step(services: Services, actor: Actor, state: dialogs.DialogState, text
         return Reply(problem.text(lang))
     dialogs.finish(services, actor)
     saved = t(lang, "plan_field_saved", field=t(lang, f"plan_field_{name}"))
-    return show_card(services, actor, item_id, before=saved + (f"\n{note}" if note else ""))
+    shown = show_card(services, actor, item_id, before=saved + (f"\n{note}" if note else ""))
+    return with_messages(shown, deliver_now(services, [item_id], actor=actor))  # new owner
 
 
 def confirm_cancel(services: Services, actor: Actor, item_id: int) -> Reply:
@@ -198,6 +216,55 @@ def confirm_cancel(services: Services, actor: Actor, item_id: int) -> Reply:
     if item is None:
         return refused_press(t(lang, "plan_not_found", id=item_id))
     return Reply(t(lang, "plan_cancel_confirm", id=item_id, topic=html.escape(item.topic[:80])),
-                 rows([Choice(t(lang, "plan_btn_cancel_yes"), f"plan:cancelok:{item_id}"),
-                       Choice(t(lang, "plan_btn_back_card"), f"plan:card:{item_id}")], 2),
+                 rows([ACTIONS.button(t(lang, "plan_btn_cancel_yes"), "cancel_confirmed", item_id),
+                       back_to_card(lang, item_id)], 2),
                  edit=True)
+
+
+# ---------------------------------------------------------------- what the buttons run
+def _press_status(services: Services, actor: Actor, item_id: int, status: ItemStatus,
+                  origin: str | None = None) -> Reply:
+    # under a reminder the card comes as a new message; on the card it replaces it
+    return set_status(services, actor, item_id, status, pressed=True,
+                      in_place=origin != FROM_REMINDER)
+
+
+def press_done(services: Services, actor: Actor, item_id: int,
+               origin: str | None = None) -> Reply:
+    """✅ Done (on the card or under a reminder)."""
+    return _press_status(services, actor, item_id, ItemStatus.DONE, origin)
+
+
+def press_progress(services: Services, actor: Actor, item_id: int,
+                   origin: str | None = None) -> Reply:
+    """🔄 In progress (on the card or under a reminder)."""
+    return _press_status(services, actor, item_id, ItemStatus.IN_PROGRESS, origin)
+
+
+def press_reopen(services: Services, actor: Actor, item_id: int) -> Reply:
+    """↩️ Back to open / reopen."""
+    return _press_status(services, actor, item_id, ItemStatus.OPEN)
+
+
+def press_cancel_confirmed(services: Services, actor: Actor, item_id: int) -> Reply:
+    """🗑 Yes, cancel it (managers; `change_status` checks that again)."""
+    return _press_status(services, actor, item_id, ItemStatus.CANCELLED)
+
+
+def press_postpone(services: Services, actor: Actor, item_id: int) -> Reply:
+    """📅 Postpone: the quick choices."""
+    return ask_new_deadline(services, actor, item_id, pressed=True)
+
+
+def press_postpone_to(services: Services, actor: Actor, item_id: int, deadline: date
+                      ) -> Reply:
+    """A quick choice or one reading of an ambiguous date: the new deadline."""
+    return postpone_to(services, actor, item_id, deadline, pressed=True)
+
+
+def press_abort(services: Services, actor: Actor) -> Reply:
+    """✖️ Stop: end the open plan dialog (add, postpone or edit) without saving."""
+    state = dialogs.current(services, actor)
+    had = (state is not None and state.feature in (ADD_DIALOG, CHANGE_DIALOG)
+           and dialogs.finish(services, actor))
+    return Reply(t(actor.language, "cancelled" if had else "nothing_to_cancel"), edit=True)

@@ -7,15 +7,17 @@ from datetime import date
 
 from core.action_plan import items as plan_items
 from core.action_plan import views
+from core.action_plan.buttons import ACTIONS
 from core.action_plan.rules import may_view
 from core.actor import Actor
 from core.i18n import t
 from core.parsing import is_number
 from core.reply import Choice, Reply, refused_press, rows
 from core.services import Services
+from storage.action_plan.items import FILTERS, get_item, history, list_items
+from storage.action_plan.people import members_by_id
+from storage.clock import utcnow
 from storage.engine import session_scope
-from storage.models import utcnow
-from storage.plan_items import FILTERS, get_item, history, list_items, members_by_id
 
 PAGE_SIZE = 8
 _FILTER_WORDS = {
@@ -29,6 +31,7 @@ ITEM_ID = re.compile(r"^#?(\d{1,9})$")
 
 
 def today_of(services: Services) -> date:
+    """Today in the cluster's time zone."""
     return utcnow().astimezone(services.settings.tz).date()
 
 
@@ -50,6 +53,16 @@ def plan_command(services: Services, actor: Actor, args: str) -> Reply:
         return Reply(t(actor.language, "plan_usage"))
     number = int(words[1]) - 1 if len(words) > 1 and is_number(words[1]) else 0
     return page(services, actor, kind, max(number, 0))
+
+
+def press_page(services: Services, actor: Actor, kind: str, number: int) -> Reply:
+    """A filter or page button: that page, in place."""
+    return page(services, actor, kind, number, edit=True)
+
+
+def press_card(services: Services, actor: Actor, item_id: int) -> Reply:
+    """An item button: its card, in place."""
+    return show_card(services, actor, item_id, edit=True)
 
 
 def page(services: Services, actor: Actor, kind: str, number: int, *,
@@ -81,19 +94,21 @@ def page(services: Services, actor: Actor, kind: str, number: int, *,
         lines = [views.item_line(i, members.get(i.responsible_id or -1), lang, today)
                  for i in found]
         text = header + "\n\n" + "\n\n".join(lines)
-    buttons = [[Choice(("• " if k == kind else "") + t(lang, f"plan_filter_{k}"),
-                       f"plan:page:{k}:0") for k in FILTERS[:3]],
-               [Choice(("• " if k == kind else "") + t(lang, f"plan_filter_{k}"),
-                       f"plan:page:{k}:0") for k in FILTERS[3:]]]
-    item_buttons = [Choice(f"#{i.id}", f"plan:card:{i.id}") for i in found]
-    choices = tuple(tuple(row) for row in buttons) + rows(item_buttons, 4)
+
+    def filter_button(k: str) -> Choice:
+        return ACTIONS.button(("• " if k == kind else "") + t(lang, f"plan_filter_{k}"),
+                              "page", k, 0)
+
+    choices: tuple[tuple[Choice, ...], ...] = (tuple(filter_button(k) for k in FILTERS[:3]),
+                                               tuple(filter_button(k) for k in FILTERS[3:]))
+    choices += rows([ACTIONS.button(f"#{i.id}", "card", i.id) for i in found], 4)
     nav: list[Choice] = []
     if number > 0:
-        nav.append(Choice("«", f"plan:page:{kind}:{number - 1}"))
+        nav.append(ACTIONS.button("«", "page", kind, number - 1))
     if number + 1 < pages:
-        nav.append(Choice("»", f"plan:page:{kind}:{number + 1}"))
+        nav.append(ACTIONS.button("»", "page", kind, number + 1))
     if viewer.is_manager:
-        nav.append(Choice(t(lang, "plan_btn_new"), "plan:new"))
+        nav.append(ACTIONS.button(t(lang, "plan_btn_new"), "new"))
     if nav:
         choices += (tuple(nav),)
     return Reply(text, choices, edit=edit)
@@ -123,5 +138,4 @@ def show_history(services: Services, actor: Actor, item_id: int) -> Reply:
             return refused_press(t(lang, "plan_not_found", id=item_id))
         entries = history(session=session, item_id=item_id)
     text = views.history_text(item, entries, lang, services.settings.tz)
-    return Reply(text, rows([Choice(t(lang, "plan_btn_back_card"), f"plan:card:{item_id}")]),
-                 edit=True)
+    return Reply(text, rows([views.back_to_card(lang, item_id)]), edit=True)

@@ -4,12 +4,14 @@ Explicit forms (`31.12.2026`, `2026-12-31`, `31.12.`, `03/04/2027`), time horizo
 (`36 Monate`, `in 3 Monaten`, `2 years`), `Ende März` / `end of March`, `nächsten Freitag`
 are read here; everything else goes to dateparser (languages de and en, future preferred,
 relative to the injected "now" in the cluster's time zone). A date that could be read two
-ways, or lies in the past, is not guessed: the caller asks back.
+ways, or lies in the past, is not guessed: the caller asks back. Dates are shown through
+`core.locale` (31.12.2026 / 2026-12-31).
 """
 
 from __future__ import annotations
 
 import calendar
+import html
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from core.action_plan.fields import fold
 from core.i18n import t
+from core.locale import format_date
 from core.parsing import is_number
 
 MAX_YEARS_AHEAD = 50
@@ -212,11 +215,6 @@ def parse_deadline(text: str, *, now: datetime, tz: ZoneInfo) -> DateAnswer:
     return answer
 
 
-def format_date(value: date, lang: str) -> str:
-    """31.12.2026 in German, 2026-12-31 in English."""
-    return value.strftime("%d.%m.%Y") if lang == "de" else value.isoformat()
-
-
 def relative_days(value: date, today: date, lang: str) -> str:
     """'heute', 'in 3 Tagen', 'seit 2 Tagen überfällig' ..."""
     days = (value - today).days
@@ -225,14 +223,12 @@ def relative_days(value: date, today: date, lang: str) -> str:
     if days == 1:
         return t(lang, "plan_due_tomorrow")
     if days > 1:
-        return t(lang, "plan_due_in", days=days)
-    return t(lang, "plan_overdue_by", days=-days)
+        return t(lang, "plan_due_in", count=days)
+    return t(lang, "plan_overdue_by", count=-days)
 
 
 def problem_text(answer: DateAnswer, typed: str, lang: str) -> str:
     """The question to ask back for a deadline that could not be taken as typed."""
-    import html
-
     shown = html.escape(typed.strip()[:60])
     if answer.problem == "past" and answer.value is not None:
         return t(lang, "plan_date_past", date=format_date(answer.value, lang), typed=shown)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from core.action_plan.dates import add_period, format_date
+from core.action_plan.dates import add_period
 from core.action_plan.fields import parse_participants
 from core.i18n import t
+from core.locale import format_date
 from core.services import Services
+from storage.action_plan.items import add_item, count_items
+from storage.action_plan.tables import PlanItem
+from storage.clock import utcnow
 from storage.engine import session_scope
-from storage.models import utcnow
-from storage.plan import PlanItem
-from storage.plan_items import add_item, count_items
 
 HORIZON_MONTHS = 36  # "36 Monate" in both examples
 

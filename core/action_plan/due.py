@@ -1,8 +1,9 @@
 """Phases 1 and 2 of a reminder pass: which reminders are due, and to whom.
 
 `decide` creates a `reminder` row for each occasion that has become due (idempotent: the
-key is unique) and one digest row per manager once the weekly digest time has come; then it
-groups the pending rows per recipient. Only items whose `next_reminder_at` has come are
+key is unique) and, once the weekly digest time has come, one digest row per manager of that
+moment (a manager promoted later gets the next week's); then it groups the pending rows -
+occasions and notices - per recipient. Only items whose `next_reminder_at` has come are
 read, so a pass costs what is due, not the size of the plan. No network here: the benchmark
 times exactly this.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from core.action_plan.schedule import (
     Clock,
@@ -24,20 +25,22 @@ from core.action_plan.schedule import (
     first_due_after,
 )
 from core.services import Services
-from storage.engine import session_scope
-from storage.members import all_manager_ids
-from storage.models import Member, utcnow
-from storage.plan import ACTIVE_STATUSES, PlanItem, ReminderState
-from storage.plan_items import link_username
-from storage.plan_reminders import (
+from storage.accounts.queries import all_manager_ids
+from storage.action_plan.items import link_username
+from storage.action_plan.people import languages_of
+from storage.action_plan.reminders import (
     delete_rows,
     due_rows,
     insert_reminders,
     members_for_usernames,
+    plan_digest_once,
     recipients,
     reminder_candidates,
     set_next_reminders,
 )
+from storage.action_plan.tables import ACTIVE_STATUSES, NOTICE_KINDS, PlanItem, ReminderState
+from storage.clock import utcnow
+from storage.engine import session_scope
 
 CHUNK = 5000  # items planned per statement batch
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -52,13 +55,14 @@ class Batch:
     reminder_ids: list[int] = field(default_factory=list)
     item_ids: list[int] = field(default_factory=list)
     digest: bool = False
+    notices: dict[int, str] = field(default_factory=dict)  # item id -> notice kind
 
 
 @dataclass
 class Decision:
     batches: list[Batch]
     created: int
-    waiting: int  # due reminders for people who have not started the bot yet
+    waiting: int  # items with due messages for people who have not started the bot yet
     seconds: float
 
 
@@ -117,23 +121,13 @@ def _plan_occasions(session: Session, services: Services, clock: Clock) -> int:
         set_next_reminders(session=session, plans=plans)
         created += len(rows)
     digest = digest_occasion(clock, services.settings.digest_weekday)
-    if digest is not None:
+    if digest is not None and plan_digest_once(session=session, kind=digest.kind, now=now):
         insert_reminders(session=session, rows=[
             {"key": f"{digest.kind}:{chat_id}", "item_id": None, "kind": digest.kind,
              "chat_id": chat_id, "due_at": digest.due_at, "state": ReminderState.PENDING.value,
              "attempts": 0, "created_at": now, "updated_at": now}
             for chat_id in manager_chat_ids(session, services)])
     return created
-
-
-def _languages(session: Session, chat_ids: set[int], default: str) -> dict[int, str]:
-    found: dict[int, str] = {}
-    if chat_ids:
-        for telegram_id, language in session.execute(select(Member.telegram_id, Member.language)
-                                                     .where(col(Member.telegram_id)
-                                                            .in_(sorted(chat_ids)))).all():
-            found[int(telegram_id)] = language
-    return {chat: found.get(chat, default) for chat in chat_ids}
 
 
 def _group(session: Session, services: Services, clock: Clock) -> tuple[list[Batch], int]:
@@ -148,11 +142,12 @@ def _group(session: Session, services: Services, clock: Clock) -> tuple[list[Bat
     member_ids = {r.member_id for r in rows if r.member_id is not None} | set(linked.values())
     people = recipients(session=session, member_ids=member_ids)
     digest_chats = {r.chat_id for r in rows if r.item_id is None and r.chat_id is not None}
-    languages = _languages(session, digest_chats, services.settings.default_language)
+    languages = languages_of(session=session, telegram_ids=digest_chats,
+                             default=services.settings.default_language)
     items: dict[int, Batch] = {}
     digests: dict[int, Batch] = {}
     obsolete: list[int] = []
-    waiting = 0
+    waiting: set[int] = set()
     for row in rows:
         if row.item_id is None:
             if row.chat_id is None:
@@ -166,18 +161,21 @@ def _group(session: Session, services: Services, clock: Clock) -> tuple[list[Bat
         else:
             member_id = row.member_id or linked.get((row.username or "").lower())
             if member_id is None or member_id not in people:
-                waiting += 1 if row.username else 0
-                if not row.username:
+                if row.username:
+                    waiting.add(row.item_id)
+                else:
                     obsolete.append(row.id)  # nobody to remind any more
                 continue
             chat_id, language = people[member_id]
             batch = items.setdefault(chat_id, Batch(chat_id, language))
             if row.item_id not in batch.item_ids:
                 batch.item_ids.append(row.item_id)
+            if row.kind in NOTICE_KINDS:
+                batch.notices.setdefault(row.item_id, row.kind)
         batch.reminder_ids.append(row.id)
     delete_rows(session=session, ids=obsolete)
     ordered = [items[c] for c in sorted(items)] + [digests[c] for c in sorted(digests)]
-    return ordered, waiting
+    return ordered, len(waiting)
 
 
 def decide(services: Services, now: datetime) -> Decision:

@@ -15,18 +15,21 @@ from typing import Any
 from core import dialogs
 from core.action_plan import items as plan_items
 from core.action_plan.browse import today_of
-from core.action_plan.dates import DateAnswer, format_date, parse_deadline, problem_text
+from core.action_plan.buttons import ACTIONS
+from core.action_plan.dates import DateAnswer, parse_deadline, problem_text
 from core.action_plan.fields import GROUPS, participants_label, resolve_responsible
 from core.action_plan.items import Draft, PlanProblem, check_text, responsible_note
+from core.action_plan.notices import deliver_now, with_messages
 from core.action_plan.views import card
-from core.actor import Actor
+from core.actor import Actor, Role
 from core.i18n import t
+from core.locale import format_date
 from core.reply import Choice, Reply, refused_press, rows
 from core.services import Services
+from storage.clock import utcnow
 from storage.engine import session_scope
-from storage.models import utcnow
 
-FEATURE = "plan"
+ADD_DIALOG = "plan_add"  # the dialog's name: managers only (the router checks every step)
 STEP_TOPIC = "topic"
 STEP_ACTION = "action"
 STEP_DEADLINE = "deadline"
@@ -38,13 +41,14 @@ ADD_STEPS = (STEP_TOPIC, STEP_ACTION, STEP_DEADLINE, STEP_RESPONSIBLE, STEP_PART
 SELF = "ich"  # stands for "the creator" in the responsible field
 
 
-def _abort_button(lang: str) -> Choice:
-    return Choice(t(lang, "plan_btn_abort"), "plan:abort")
+def abort_button(lang: str) -> Choice:
+    """Ends the open plan dialog (add, postpone or edit); nothing is saved."""
+    return ACTIONS.button(t(lang, "plan_btn_abort"), "abort")
 
 
-def date_choices(answer: DateAnswer, lang: str, data_prefix: str) -> list[Choice]:
-    """One button per reading of an ambiguous date ("plan:dt:2027-04-03")."""
-    return [Choice(format_date(d, lang), f"{data_prefix}:{d.isoformat()}")
+def date_choices(answer: DateAnswer, lang: str, action: str, *before: object) -> list[Choice]:
+    """One button per reading of an ambiguous date: `action` with `before` and the date."""
+    return [ACTIONS.button(format_date(d, lang), action, *before, d.isoformat())
             for d in answer.options]
 
 
@@ -56,15 +60,15 @@ def prompt(actor: Actor, step: str, data: dict[str, Any], *, before: str = "",
     text = t(lang, f"plan_ask_{step}", step=number, steps=len(ADD_STEPS))
     buttons: list[Choice] = []
     if step == STEP_RESPONSIBLE:
-        buttons.append(Choice(t(lang, "plan_btn_me"), "plan:me"))
+        buttons.append(ACTIONS.button(t(lang, "plan_btn_me"), "myself"))
     elif step == STEP_PARTICIPANTS:
         ticked = set(data.get("groups", []))
-        buttons += [Choice(("✅ " if g in ticked else "▫️ ") + t(lang, f"plan_group_{g}"),
-                           f"plan:grp:{g}") for g in GROUPS]
-        buttons.append(Choice(t(lang, "plan_btn_next"), "plan:grpok"))
+        buttons += [ACTIONS.button(("✅ " if g in ticked else "▫️ ") + t(lang, f"plan_group_{g}"),
+                                   "group", g) for g in GROUPS]
+        buttons.append(ACTIONS.button(t(lang, "plan_btn_next"), "groups_done"))
     elif step == STEP_KPI:
-        buttons.append(Choice(t(lang, "plan_btn_no_kpi"), "plan:nokpi"))
-    buttons.append(_abort_button(lang))
+        buttons.append(ACTIONS.button(t(lang, "plan_btn_no_kpi"), "no_kpi"))
+    buttons.append(abort_button(lang))
     return Reply(f"{before}\n\n{text}" if before else text,
                  rows(buttons, 2 if step == STEP_PARTICIPANTS else 1), edit=edit)
 
@@ -78,14 +82,14 @@ def continue_or_save(services: Services, actor: Actor, data: dict[str, Any], *,
     """Ask for the next missing field, or save the item when all are there."""
     step = _next_step(data)
     if step is not None:
-        dialogs.advance(services, actor, FEATURE, step, data)
+        dialogs.advance(services, actor, ADD_DIALOG, step, data)
         return prompt(actor, step, data, before=before)
     dialogs.finish(services, actor)
     return save(services, actor, data)
 
 
 def save(services: Services, actor: Actor, data: dict[str, Any]) -> Reply:
-    """Create the item from complete dialog data and show its card."""
+    """Create the item from complete dialog data, show its card and tell the responsible."""
     lang = actor.language
     draft = Draft(topic=data[STEP_TOPIC], action=data[STEP_ACTION],
                   deadline=date.fromisoformat(data[STEP_DEADLINE]),
@@ -104,7 +108,9 @@ def save(services: Services, actor: Actor, data: dict[str, Any]) -> Reply:
     with session_scope(services.engine) as session:
         viewer = plan_items.viewer_in(session, actor)
         member = plan_items.responsible_member(session, item)
-    return card(viewer, item, member, today_of(services), before="\n".join(notes))
+    assert item.id is not None
+    saved = card(viewer, item, member, today_of(services), before="\n".join(notes))
+    return with_messages(saved, deliver_now(services, [item.id], actor=actor))  # their notice
 
 
 def plan_add(services: Services, actor: Actor, args: str) -> Reply:
@@ -149,10 +155,10 @@ def one_line(services: Services, actor: Actor, args: str) -> Reply:
 def ask_deadline_again(services: Services, actor: Actor, data: dict[str, Any],
                        answer: DateAnswer, typed: str) -> Reply:
     """Keep the answers so far and ask for the deadline again (nothing is saved yet)."""
-    dialogs.advance(services, actor, FEATURE, STEP_DEADLINE, data)
+    dialogs.advance(services, actor, ADD_DIALOG, STEP_DEADLINE, data)
     lang = actor.language
     text = problem_text(answer, typed, lang) + "\n\n" + t(lang, "plan_ask_deadline_again")
-    buttons = date_choices(answer, lang, "plan:dt") + [_abort_button(lang)]
+    buttons = date_choices(answer, lang, "deadline") + [abort_button(lang)]
     return Reply(text, rows(buttons))
 
 
@@ -184,42 +190,72 @@ def add_step(services: Services, actor: Actor, state: dialogs.DialogState, text:
     return continue_or_save(services, actor, data)
 
 
-def press_in_dialog(services: Services, actor: Actor, action: str, arg: str) -> Reply:
-    """Buttons inside the add dialog: date reading, me, participant groups, no KPI, abort."""
+def press_new(services: Services, actor: Actor) -> Reply:
+    """The list's "new action" button: /plan_add (managers, private chat)."""
+    lang = actor.language
+    if not actor.at_least(Role.MANAGER):
+        return refused_press(t(lang, "not_allowed_manager", command="plan_add"))
+    if not actor.is_private_chat:
+        return refused_press(t(lang, "plan_private_chat"))
+    return plan_add(services, actor, "")
+
+
+def _open_step(services: Services, actor: Actor, step: str) -> dialogs.DialogState | Reply:
+    """The add dialog if it waits for `step` and the actor may go on; else the refusal."""
     lang = actor.language
     state = dialogs.current(services, actor)
-    if action == "abort":
-        had = state is not None and state.feature == FEATURE and dialogs.finish(services, actor)
-        return Reply(t(lang, "cancelled" if had else "nothing_to_cancel"), edit=True)
-    expected = {"dt": STEP_DEADLINE, "me": STEP_RESPONSIBLE, "grp": STEP_PARTICIPANTS,
-                "grpok": STEP_PARTICIPANTS, "nokpi": STEP_KPI}[action]
-    if state is None or state.feature != FEATURE or state.step != expected:
+    if state is None or state.feature != ADD_DIALOG or state.step != step:
         return refused_press(t(lang, "plan_dialog_stale"))
-    data = dict(state.data)
-    if action == "dt":
-        try:
-            chosen = date.fromisoformat(arg)
-        except ValueError:
-            return refused_press(t(lang, "plan_dialog_stale"))
-        if chosen < today_of(services):
-            return refused_press(t(lang, "plan_dialog_stale"))
-        data[STEP_DEADLINE] = chosen.isoformat()
-        return continue_or_save(services, actor, data, before=t(
-            lang, "plan_deadline_taken", date=format_date(chosen, lang)))
-    if action == "me":
-        data[STEP_RESPONSIBLE] = SELF
-        return continue_or_save(services, actor, data)
-    if action == "grp":
-        if arg not in GROUPS:
-            return refused_press(t(lang, "plan_dialog_stale"))
-        ticked = set(data.get("groups", []))
-        ticked ^= {arg}
-        data["groups"] = [g for g in GROUPS if g in ticked]
-        dialogs.advance(services, actor, FEATURE, STEP_PARTICIPANTS, data)
-        return prompt(actor, STEP_PARTICIPANTS, data, edit=True)
-    if action == "grpok":
-        data[STEP_PARTICIPANTS] = ""
-        chosen_groups = participants_label(data.get("groups", []), "", lang)
-        return continue_or_save(services, actor, data, before=html.escape(chosen_groups))
-    data[STEP_KPI] = ""  # nokpi
-    return continue_or_save(services, actor, data)
+    if not actor.at_least(Role.MANAGER):  # demoted while the dialog was open
+        dialogs.finish(services, actor)
+        return refused_press(t(lang, "not_allowed_manager", command="plan_add"))
+    return state
+
+
+def press_deadline(services: Services, actor: Actor, chosen: date) -> Reply:
+    """One reading of an ambiguous deadline, chosen."""
+    state = _open_step(services, actor, STEP_DEADLINE)
+    if isinstance(state, Reply):
+        return state
+    if chosen < today_of(services):
+        return refused_press(t(actor.language, "plan_dialog_stale"))
+    data = {**state.data, STEP_DEADLINE: chosen.isoformat()}
+    return continue_or_save(services, actor, data, before=t(
+        actor.language, "plan_deadline_taken", date=format_date(chosen, actor.language)))
+
+
+def press_myself(services: Services, actor: Actor) -> Reply:
+    """The "me" button: the creator is responsible."""
+    state = _open_step(services, actor, STEP_RESPONSIBLE)
+    if isinstance(state, Reply):
+        return state
+    return continue_or_save(services, actor, {**state.data, STEP_RESPONSIBLE: SELF})
+
+
+def press_group(services: Services, actor: Actor, group: str) -> Reply:
+    """Tick or untick one participant group, in place."""
+    state = _open_step(services, actor, STEP_PARTICIPANTS)
+    if isinstance(state, Reply):
+        return state
+    ticked = set(state.data.get("groups", [])) ^ {group}
+    data = {**state.data, "groups": [g for g in GROUPS if g in ticked]}
+    dialogs.advance(services, actor, ADD_DIALOG, STEP_PARTICIPANTS, data)
+    return prompt(actor, STEP_PARTICIPANTS, data, edit=True)
+
+
+def press_groups_done(services: Services, actor: Actor) -> Reply:
+    """The ticked groups are the participants; on to the KPI."""
+    state = _open_step(services, actor, STEP_PARTICIPANTS)
+    if isinstance(state, Reply):
+        return state
+    data = {**state.data, STEP_PARTICIPANTS: ""}
+    chosen_groups = participants_label(data.get("groups", []), "", actor.language)
+    return continue_or_save(services, actor, data, before=html.escape(chosen_groups))
+
+
+def press_no_kpi(services: Services, actor: Actor) -> Reply:
+    """Save without a KPI (the card then says how to add one)."""
+    state = _open_step(services, actor, STEP_KPI)
+    if isinstance(state, Reply):
+        return state
+    return continue_or_save(services, actor, {**state.data, STEP_KPI: ""})

@@ -7,12 +7,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from core.i18n import t
-from storage.models import Member
-from storage.plan import ItemStatus
+from storage.accounts.tables import Member
+from storage.action_plan.people import member_by_id, member_by_username, members_named
+from storage.action_plan.tables import ItemStatus
 
 # The talk's participant groups (Beteiligte), in the order they are shown.
 GROUPS = ("research", "companies", "politics", "public_sector", "cluster", "others")
@@ -42,6 +42,8 @@ _STATUS_WORDS = {
 _WORD_TO_STATUS = {word: status for status, words in _STATUS_WORDS.items() for word in words}
 
 USERNAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{3,31})$")
+# quotes around a name, as Excel and people add them: '@anna, "@anna", „Anna Berg“
+QUOTES = "'\"`´‘’‚‛“”„«»‹› "
 SELF_WORDS = frozenset({"ich", "mich", "mir", "selbst", "me", "myself", "i"})
 
 
@@ -110,37 +112,30 @@ def member_display(member: Member) -> str:
     return f"@{member.username}" if member.username else (member.name or f"#{member.id}")
 
 
-def find_member_by_username(session: Session, username: str) -> Member | None:
-    """The member with this Telegram username, ignoring case."""
-    return session.exec(select(Member).where(
-        func.lower(Member.username) == username.lower())).first()
-
-
 def resolve_responsible(session: Session, text: str, *, self_id: int | None
                         ) -> Responsible | None:
     """'@anna', 'anna', 'Anna Berg', 'ich' or 'CARS' -> who is responsible; None when empty.
 
     An @username nobody has used yet is kept as a username (linked once they start the bot);
-    text that names no member is kept as free text.
+    text that names no member is kept as free text. Quotes around it are not part of it.
     """
-    text = " ".join(text.split())[:200]
+    text = " ".join(text.split())[:200].strip(QUOTES)
     if not text or text in ("-", "–"):
         return None
     if fold(text) in SELF_WORDS and self_id is not None:
-        member = session.get(Member, self_id)
+        member = member_by_id(session=session, member_id=self_id)
         if member is not None:
             return Responsible(member_id=member.id, display=member_display(member))
     username = USERNAME.match(text)
     if username:
-        member = find_member_by_username(session, username.group(1))
+        member = member_by_username(session=session, username=username.group(1))
         if member is not None:
             return Responsible(member_id=member.id, display=member_display(member))
         if text.startswith("@"):
             return Responsible(username=username.group(1), display="@" + username.group(1))
     if text.startswith("@"):
         return Responsible(name=text, display=text)  # not a valid username: keep as text
-    by_name = session.exec(select(Member).where(
-        func.lower(Member.name) == text.lower()).limit(2)).all()
+    by_name = members_named(session=session, name=text, limit=2)
     if len(by_name) == 1:
         return Responsible(member_id=by_name[0].id, display=member_display(by_name[0]))
     return Responsible(name=text, display=text)

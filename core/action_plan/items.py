@@ -2,7 +2,9 @@
 
 Every function re-reads the item and re-checks the caller's rights inside one unit of work, so
 a stale or forged button press changes nothing; it raises `PlanProblem` with the text key
-that says why. Status and deadline changes are written to the history.
+that says why. Status and deadline changes are written to the history; naming someone
+responsible, or moving someone else's deadline, records a notice for them in the same unit
+of work (core.action_plan.notices).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from core.action_plan.dates import format_date
 from core.action_plan.due import next_reminder_at
 from core.action_plan.fields import (
     GROUPS,
@@ -22,14 +23,24 @@ from core.action_plan.fields import (
     parse_participants,
     resolve_responsible,
 )
+from core.action_plan.notices import note_assignment, note_moved
 from core.action_plan.rules import Viewer, editable_fields, is_active, may_update, may_view
 from core.actor import Actor
 from core.i18n import t
+from core.locale import format_date, format_number
 from core.services import Services
-from storage.engine import session_scope
-from storage.members import get_member
-from storage.models import Member, utcnow
-from storage.plan import (
+from storage.accounts.queries import get_member
+from storage.accounts.tables import Member
+from storage.action_plan.items import (
+    add_item,
+    get_item,
+    link_username,
+    record_change,
+    replan,
+    save_item,
+)
+from storage.action_plan.people import member_by_id
+from storage.action_plan.tables import (
     ACTION_MAX,
     KPI_MAX,
     PARTICIPANTS_MAX,
@@ -37,7 +48,8 @@ from storage.plan import (
     ItemStatus,
     PlanItem,
 )
-from storage.plan_items import add_item, get_item, link_username, record_change, replan
+from storage.clock import utcnow
+from storage.engine import session_scope
 
 LIMITS = {"topic": TOPIC_MAX, "action": ACTION_MAX, "participants": PARTICIPANTS_MAX,
           "kpi": KPI_MAX}
@@ -61,6 +73,9 @@ class PlanProblem(Exception):
         values = dict(self.values)
         if "field" in values:  # a field name: shown in the reader's language
             values["field"] = t(lang, f"plan_field_{values['field']}")
+        for name in ("limit", "length"):  # amounts, with the language's digit grouping
+            if isinstance(values.get(name), int):
+                values[name] = format_number(values[name], lang)  # type: ignore[arg-type]
         return t(lang, self.key, **values)
 
 
@@ -140,6 +155,7 @@ def create(services: Services, actor: Actor, draft: Draft, *, now: datetime | No
         _apply_responsible(item, who)
         item.next_reminder_at = next_reminder_at(services, item, now)
         add_item(session=session, item=item, by_name=_by_name(who_viewer))
+        note_assignment(session, item, by_telegram_id=actor.user_id, now=now)
     return item, who
 
 
@@ -177,7 +193,7 @@ def change_status(services: Services, actor: Actor, item_id: int, status: ItemSt
                    next_at=next_reminder_at(services, item, now))
         record_change(session=session, item=item, by_id=actor.user_id, by_name=_by_name(who),
                       at=now, from_status=previous)
-        session.add(item)
+        save_item(session=session, item=item)
         return item
 
 
@@ -200,7 +216,8 @@ def postpone(services: Services, actor: Actor, item_id: int, deadline: date, *,
                next_at=next_reminder_at(services, item, now))
         record_change(session=session, item=item, by_id=actor.user_id, by_name=_by_name(who),
                       at=now, from_status=item.status, from_deadline=previous)
-        session.add(item)
+        save_item(session=session, item=item)
+        note_moved(session, item, by_telegram_id=actor.user_id, now=now)
         return item, previous
 
 
@@ -238,14 +255,21 @@ def edit(services: Services, actor: Actor, item_id: int, name: str, text: str, *
             responsible = resolve_responsible(session, text, self_id=who.member_id)
             if responsible is None:
                 raise PlanProblem("plan_responsible_missing")
+            before = (item.responsible_id, item.responsible_username, item.responsible_name)
             _apply_responsible(item, responsible)
-            replan(session=session, item=item, now=now,
-                   next_at=next_reminder_at(services, item, now))
+            if before != (item.responsible_id, item.responsible_username,
+                          item.responsible_name):  # someone else: remind and tell them
+                replan(session=session, item=item, now=now,
+                       next_at=next_reminder_at(services, item, now))
+                note_assignment(session, item, by_telegram_id=actor.user_id, now=now)
             note = responsible_note(responsible, actor.language)
         item.updated_by, item.updated_at = actor.user_id, now
-        session.add(item)
+        save_item(session=session, item=item)
         return item, note
 
 
 def responsible_member(session: Session, item: PlanItem) -> Member | None:
-    return session.get(Member, item.responsible_id) if item.responsible_id else None
+    """The member responsible for `item`, when it names one who has written to the bot."""
+    if item.responsible_id is None:
+        return None
+    return member_by_id(session=session, member_id=item.responsible_id)

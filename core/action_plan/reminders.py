@@ -6,13 +6,18 @@ The database holds the reminder state; whoever runs a pass (the bot's job every 
 1. creates a `reminder` row for each occasion that has become due (idempotent: unique key),
    and one digest row per manager once the weekly digest time has come;
 2. groups the pending rows per recipient - one message per person listing all their due
-   items, so nobody gets a burst (Telegram allows one message per second per chat);
+   items and notices (core.action_plan.notices), so nobody gets a burst (Telegram allows one
+   message per second per chat);
 3. per recipient: marks the rows 'sending' and COMMITS, then calls the sender, then marks
-   them 'sent' (or unreachable / pending for a retry / failed).
+   them 'sent' (or unreachable / pending for a retry / failed). Rows with nothing to say (a
+   digest of an empty week, items closed meanwhile) are marked 'skipped' and never sent.
 
 A process killed between 3's commit and the API's answer leaves rows in 'sending';
 `recover_in_flight` (run at start-up) puts them back to 'pending', so that one message may
 go out twice - never zero times. Nothing else is sent twice.
+
+In the running bot this is the job `reminders:pass` (`PASS_JOB`): every minute, first
+right after start, with `recover_in_flight` before its first run.
 """
 
 from __future__ import annotations
@@ -24,16 +29,15 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from core.action_plan.due import Batch, Decision, clock_for, decide, next_reminder_at
+from core.action_plan.due import Batch, clock_for, decide
+from core.action_plan.notify import render_batch
 from core.action_plan.schedule import Clock
-from core.reply import Reply
+from core.delivery import Sender, SendResult
+from core.feature import Job
 from core.services import Services
-from storage.engine import session_scope
-from storage.models import utcnow
-from storage.plan import ReminderState
-from storage.plan_reminders import (
+from storage.action_plan.reminders import (
     attempts_of,
     claim,
     finish,
@@ -42,31 +46,21 @@ from storage.plan_reminders import (
     schedule_marker,
     set_reachability,
     set_schedule_marker,
+    skip,
 )
-
-__all__ = ["Batch", "Decision", "PassReport", "SendResult", "Sender", "decide",
-           "next_reminder_at", "recover_in_flight", "run_pass"]
+from storage.action_plan.tables import ReminderState
+from storage.clock import utcnow
+from storage.engine import session_scope
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8  # then 'failed' (logged and shown in the digest)
 PER_CHAT_GAP = 1.05  # seconds between two messages to the same chat
-
-
-@dataclass(frozen=True)
-class SendResult:
-    """What the messenger said: accepted, blocked by the user, slow down, or another error."""
-
-    ok: bool
-    unreachable: bool = False
-    retry_after: float | None = None
-    error: str | None = None
-
-
-class Sender(Protocol):
-    """Delivers one message to one private chat (Telegram, or a fake in tests)."""
-
-    async def send(self, chat_id: int, reply: Reply) -> SendResult: ...
+PASS_JOB = "reminders:pass"
+PASS_INTERVAL_SECONDS = 60
+# seconds after start; 0 would be "already past" for APScheduler, which then waits a whole
+# interval
+FIRST_RUN_AFTER = 1
 
 
 @dataclass
@@ -81,13 +75,15 @@ class PassReport:
     retrying: int = 0
     failed: int = 0
     waiting: int = 0
+    skipped: int = 0  # messages with nothing to say (an empty digest)
     decide_seconds: float = 0.0
 
     def summary(self) -> str:
         return (f"{self.messages} message(s) sent ({self.reminders} reminder(s), "
                 f"{self.digests} digest(s)); {self.unreachable} unreachable, "
-                f"{self.retrying} to retry, {self.failed} failed, {self.waiting} waiting for "
-                f"people who have not started the bot; decided in "
+                f"{self.retrying} to retry, {self.failed} failed, {self.waiting} item(s) "
+                f"waiting for people who have not started the bot, {self.skipped} with "
+                f"nothing to say; decided in "
                 f"{self.decide_seconds * 1000:.0f} ms")
 
 
@@ -152,8 +148,6 @@ def _record(services: Services, batch: Batch, result: SendResult, clock: Clock,
 async def run_pass(services: Services, sender: Sender, now: datetime | None = None, *,
                    pause: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> PassReport:
     """One reminder and digest pass as of `now` (default: the real time)."""
-    from core.action_plan.notify import render_batch
-
     now = now or utcnow()
     clock = clock_for(services, now)
     decision = await asyncio.to_thread(decide, services, now)  # keep the bot responsive
@@ -163,6 +157,9 @@ async def run_pass(services: Services, sender: Sender, now: datetime | None = No
     for batch in decision.batches:
         reply = render_batch(services, batch, clock)
         if reply is None:
+            with session_scope(services.engine) as session:
+                skip(session=session, ids=batch.reminder_ids, now=utcnow())
+            report.skipped += 1
             continue
         gap = PER_CHAT_GAP - (time.monotonic() - last_sent.get(batch.chat_id, -1e9))
         if gap > 0:  # before claiming: a shutdown while waiting leaves the rows pending
@@ -179,3 +176,19 @@ async def run_pass(services: Services, sender: Sender, now: datetime | None = No
         last_sent[batch.chat_id] = time.monotonic()
         _record(services, batch, result, clock, report)
     return report
+
+
+async def pass_job(services: Services, sender: Sender) -> None:
+    """The bot's job: one pass now; what it did is logged when it did anything."""
+    report = await run_pass(services, sender)
+    if report.messages or report.unreachable or report.retrying or report.failed:
+        logger.info("Reminder pass: %s", report.summary())
+
+
+def recover_at_start(services: Services) -> None:
+    """Before the job's first run: what a killed process left in flight goes out again."""
+    recover_in_flight(services)
+
+
+REMINDER_JOB = Job(PASS_JOB, pass_job, interval_seconds=PASS_INTERVAL_SECONDS,
+                   first_after_seconds=FIRST_RUN_AFTER, on_start=recover_at_start)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.actor import Actor, Role
-from storage.models import Member
-from storage.plan import ACTIVE_STATUSES, PlanItem
+from storage.accounts.tables import Member
+from storage.action_plan.tables import ACTIVE_STATUSES, PlanItem
 
 EDIT_FIELDS = ("topic", "action", "deadline", "responsible", "participants", "kpi")
 RESPONSIBLE_FIELDS = ("deadline", "participants", "kpi")

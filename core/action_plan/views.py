@@ -10,13 +10,15 @@ import html
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from core.action_plan.dates import format_date, relative_days
+from core.action_plan.buttons import ACTIONS
+from core.action_plan.dates import relative_days
 from core.action_plan.fields import member_display, participants_label, status_label
 from core.action_plan.rules import Viewer, editable_fields, is_active, may_update
 from core.i18n import t
+from core.locale import format_date
 from core.reply import Choice, Reply, rows
-from storage.models import Member
-from storage.plan import ItemStatus, PlanHistory, PlanItem
+from storage.accounts.tables import Member
+from storage.action_plan.tables import ItemStatus, PlanHistory, PlanItem
 
 
 def short(text: str, limit: int) -> str:
@@ -74,26 +76,39 @@ def card_text(item: PlanItem, member: Member | None, lang: str, today: date) -> 
 
 
 def card_buttons(viewer: Viewer, item: PlanItem) -> list[Choice]:
+    """The buttons this viewer may use on the item right now."""
     lang = viewer.actor.language
+
+    def button(key: str, action: str) -> Choice:
+        return ACTIONS.button(t(lang, key), action, item.id)
+
     buttons: list[Choice] = []
     if may_update(viewer, item):
         if item.status == ItemStatus.OPEN.value:
-            buttons += [Choice(t(lang, "plan_btn_done"), f"plan:done:{item.id}"),
-                        Choice(t(lang, "plan_btn_progress"), f"plan:prog:{item.id}")]
+            buttons += [button("plan_btn_done", "done"),
+                        button("plan_btn_progress", "progress")]
         elif item.status == ItemStatus.IN_PROGRESS.value:
-            buttons += [Choice(t(lang, "plan_btn_done"), f"plan:done:{item.id}"),
-                        Choice(t(lang, "plan_btn_back_open"), f"plan:open:{item.id}")]
+            buttons += [button("plan_btn_done", "done"),
+                        button("plan_btn_back_open", "reopen")]
         else:
-            buttons.append(Choice(t(lang, "plan_btn_reopen"), f"plan:open:{item.id}"))
+            buttons.append(button("plan_btn_reopen", "reopen"))
         if is_active(item):
-            buttons.append(Choice(t(lang, "plan_btn_postpone"), f"plan:pp:{item.id}"))
+            buttons.append(button("plan_btn_postpone", "postpone"))
     if is_active(item) and editable_fields(viewer, item):
-        buttons.append(Choice(t(lang, "plan_btn_edit"), f"plan:edit:{item.id}"))
+        buttons.append(button("plan_btn_edit", "edit"))
     if viewer.is_manager and is_active(item):
-        buttons.append(Choice(t(lang, "plan_btn_cancel_item"), f"plan:cancel:{item.id}"))
-    buttons += [Choice(t(lang, "plan_btn_history"), f"plan:hist:{item.id}"),
-                Choice(t(lang, "plan_btn_list"), "plan:page:all:0")]
+        buttons.append(button("plan_btn_cancel_item", "cancel"))
+    buttons += [button("plan_btn_history", "history"), list_button(lang)]
     return buttons
+
+
+def list_button(lang: str) -> Choice:
+    """Back to the first page of the plan."""
+    return ACTIONS.button(t(lang, "plan_btn_list"), "page", "all", 0)
+
+
+def back_to_card(lang: str, item_id: int) -> Choice:
+    return ACTIONS.button(t(lang, "plan_btn_back_card"), "card", item_id)
 
 
 def card(viewer: Viewer, item: PlanItem, member: Member | None, today: date, *,

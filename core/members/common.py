@@ -1,21 +1,28 @@
 """Pieces the member features share: profile types, profile cards, contact details,
-who the managers are, and the matchmaking index of the running process."""
+who the managers are, making someone a member, and the matchmaking index of the running
+process (kept in `services.caches["members"]`)."""
 
 from __future__ import annotations
 
 import html
 import time
+from datetime import UTC, datetime
 
-from core.i18n import t
+from core.actor import Actor, Role
+from core.i18n import LANGUAGES, t
 from core.members.index import MemberIndex
+from core.reply import Reply
 from core.services import Services
 from knowledge.text import fold
-from storage.community import PROFILE_KINDS, Profile
-from storage.community_profiles import index_rows, index_stamp
+from storage.accounts.queries import all_manager_ids, get_member
+from storage.accounts.tables import Member
 from storage.engine import session_scope
-from storage.members import all_manager_ids
-from storage.models import Member
+from storage.members.matchmaking import index_rows, index_stamp
+from storage.members.profiles import ACTIVE_ROLES, profile_of
+from storage.members.roles import set_role
+from storage.members.tables import PROFILE_KINDS, Profile
 
+CACHE_KEY = "members"  # this feature's entry in services.caches: the MemberIndex
 SYNC_INTERVAL_SECONDS = 1.0
 
 KIND_ALIASES: dict[str, str] = {
@@ -32,12 +39,20 @@ KIND_ALIASES: dict[str, str] = {
     }.items() for alias in aliases.split()}
 
 
+def _kind_key(text: str) -> str:
+    return fold(text.strip()).replace(" ", "-").replace("_", "-")
+
+
 def kind_from_text(text: str) -> str | None:
-    """'Forschung', 'research', 'Research ' -> 'research'; None when not a known type."""
-    key = fold(text.strip()).replace(" ", "-").replace("_", "-")
+    """'Forschung', 'research', 'Politik/Verwaltung' (a label as shown or exported) ->
+    the type; None when not a known type."""
+    key = _kind_key(text)
     if key in PROFILE_KINDS:
         return key
-    return KIND_ALIASES.get(key) or KIND_ALIASES.get(key.replace("-", ""))
+    labels = {_kind_key(t(lang, f"members_kind_{kind}")): kind
+              for kind in PROFILE_KINDS for lang in LANGUAGES}
+    return (labels.get(key) or KIND_ALIASES.get(key)
+            or KIND_ALIASES.get(key.replace("-", "")))
 
 
 def kind_label(kind: str, lang: str) -> str:
@@ -74,12 +89,16 @@ def contact_detail(member: Member | None, telegram_id: int, profile: Profile | N
     if member is not None and member.username:
         reach = f"@{html.escape(member.username)}"
     else:
-        reach = (f'<a href="tg://user?id={telegram_id}">{html.escape(name)}</a> '
-                 f"(Telegram-ID <code>{telegram_id}</code>)")
+        reach = t(lang, "members_contact_account", id=telegram_id, name=html.escape(name))
     organisation = f", {html.escape(profile.organization)}" if profile and \
         profile.organization else ""
     return t(lang, "members_contact_line", name=html.escape(name), organization=organisation,
              reach=reach)
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything is stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def manager_ids(services: Services) -> list[int]:
@@ -88,13 +107,45 @@ def manager_ids(services: Services) -> list[int]:
         return all_manager_ids(session=session, configured=services.settings.manager_ids)
 
 
+def language_of(services: Services, telegram_id: int) -> str:
+    """The language someone chose (the cluster's default for people not seen yet)."""
+    with session_scope(services.engine) as session:
+        member = get_member(session=session, telegram_id=telegram_id)
+        return member.language if member else services.settings.default_language
+
+
+def already_member(actor: Actor) -> Reply:
+    """/join or an invite link used by someone who is a member or manager already."""
+    key = "members_already_manager" if actor.at_least(Role.MANAGER) else "members_already_member"
+    return Reply(t(actor.language, key))
+
+
+def make_member(services: Services, telegram_id: int) -> bool:
+    """Give a visitor the member role; False when they already were a member or manager."""
+    with session_scope(services.engine) as session:
+        member = get_member(session=session, telegram_id=telegram_id)
+        if member is None or member.role in ACTIVE_ROLES:
+            return False
+        set_role(session=session, member=member, role="member")
+        profile = profile_of(session=session, telegram_id=telegram_id)
+        profile_id = profile.id if profile else None
+    if profile_id is not None:
+        reindex(services, [profile_id])
+    return True
+
+
+def _cached(services: Services) -> MemberIndex | None:
+    index = services.caches.get(CACHE_KEY)
+    return index if isinstance(index, MemberIndex) else None
+
+
 def member_index(services: Services) -> MemberIndex:
     """The matchmaking index: built on first use, then kept in step with the database."""
-    index = services.member_index
+    index = _cached(services)
     if index is None:
         index = MemberIndex()
         _load(services, index)
-        services.member_index = index
+        services.caches[CACHE_KEY] = index
     elif time.monotonic() - index.checked_at > SYNC_INTERVAL_SECONDS:
         _sync(services, index)
     return index
@@ -122,12 +173,12 @@ def _sync(services: Services, index: MemberIndex) -> None:
     if len(index) != index.stamp[0]:  # profiles were deleted elsewhere: start afresh
         fresh = MemberIndex(index.synonyms)
         _load(services, fresh)
-        services.member_index = fresh
+        services.caches[CACHE_KEY] = fresh
 
 
 def reindex(services: Services, profile_ids: list[int], *, removed: bool = False) -> None:
     """Bring the given profiles up to date in the index right after a change here."""
-    index = services.member_index
+    index = _cached(services)
     if index is None:
         return
     if removed:
@@ -142,3 +193,9 @@ def reindex(services: Services, profile_ids: list[int], *, removed: bool = False
         index.upsert(row)
     for profile_id in set(profile_ids) - found:
         index.remove(profile_id)
+
+
+def warm_index(services: Services) -> None:
+    """Build the matchmaking index now (the running bot calls this off the event loop, so
+    the first /match of a large cluster does not stall every chat)."""
+    member_index(services)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from core.members.common import reindex
 from core.services import Services
-from storage.community import Profile
-from storage.community_profiles import count_profiles
 from storage.engine import session_scope
+from storage.members.profiles import add_demo_profile, count_profiles
 
 # name, organisation, type, city, offers, needs, description
 DEMO_PROFILES: tuple[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...], str], ...] = (
@@ -55,11 +54,9 @@ def seed_demo(services: Services) -> list[str]:
         if count_profiles(session=session) > 0:
             return []
         for name, organization, kind, city, offers, needs, description in DEMO_PROFILES:
-            profile = Profile(name=name, organization=organization, kind=kind, city=city,
-                              offers=list(offers), needs=list(needs), description=description,
-                              visible=True, source="demo")
-            session.add(profile)
-            session.flush()
+            profile = add_demo_profile(session=session, name=name, organization=organization,
+                                       kind=kind, city=city, offers=offers, needs=needs,
+                                       description=description)
             assert profile.id is not None
             ids.append(profile.id)
             added.append(f"Demo member: {name}, {organization} ({city}) – offers "

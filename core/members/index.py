@@ -1,14 +1,13 @@
 """The in-process matchmaking index: which profiles use which terms, kept up to date.
 
-Each profile gets a slot; each (field, term) an array of slots (an inverted index in
-compact `array('i')` buffers that numpy reads without copying). Fields, by how strongly a
-hit counts: their whole offer keyword (O), a word or concept inside one (OW), their needs
-(N, NW) and the text of name, organisation, city and description (D).
-
-A query is a list of phrases (comma-separated parts); a phrase is a list of terms. A
-profile's score (0-100) is the mean over phrases of the mean over their terms of the best
-field weight times the term's similarity (1.0, or the rapidfuzz ratio for a typo). Words
-nobody uses count as misses, so the score stays honest.
+Each profile gets a slot. Its keywords and the words of its text are *units* (units.py):
+every distinct keyword is expanded into concepts once, whoever uses it. Per field — their
+offers (O), their needs (N), their name, organisation, city and description (D) — each unit
+has an array of the slots using it (compact `array('i')` buffers that numpy reads without
+copying). A query term's concepts give the units it fits (with an affinity 0-1); the slots
+of those units, times the field's weight, give each profile's score (query.py). Scores are
+0-100; below MIN_SCORE (MIN_PARTNER_SCORE for a profile's own needs and offers) nobody is
+shown, so "no good match" is an ordinary result.
 
 Changes made in this process are applied at once (`upsert`, `remove`); changes from other
 processes (a CSV import while the bot runs) are picked up by
@@ -23,34 +22,46 @@ import sys
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
 from core.members.keywords import (
-    MAX_NGRAM,
     Synonyms,
-    fuzzy_cutoff,
-    keyword_terms,
+    content_words,
     keyword_words,
     split_keywords,
-    stem_key,
     synonyms,
-    words_terms,
 )
-from core.members.query import Hit, Query, QueryTerm, cover, matching
-from knowledge.text import stem
-from storage.community_profiles import IndexRow
+from core.members.parsing import PhraseReader
+from core.members.query import (
+    FIELD_MIN_FIT,
+    Hit,
+    Phrase,
+    Postings,
+    Query,
+    Ranking,
+    Reason,
+    cover,
+)
+from core.members.reasons import SHOWN, reasons_for
+from core.members.suggest import suggestion
+from core.members.units import UnitTable
+from storage.members.matchmaking import IndexRow
 
-# explicit keywords: their offers count most, then words in them, description, their needs
-KEYWORD_WEIGHTS = {"O": 1.0, "OW": 0.8, "D": 0.45, "N": 0.35, "NW": 0.3}
-NEEDS_WEIGHTS = {"O": 1.0, "OW": 0.8, "D": 0.45}  # my needs <-> their offers
-OFFERS_WEIGHTS = {"N": 1.0, "NW": 0.8}  # my offers <-> their needs
-NEEDS_SHARE, OFFERS_SHARE = 0.65, 0.35
-MIN_SCORE = 10
-FIELDS = ("O", "OW", "N", "NW", "D")
+# typed keywords: their offers count most, then their description, then their needs
+KEYWORD_WEIGHTS = {"O": 1.0, "D": 0.45, "N": 0.8}
+NEEDS_WEIGHTS = {"O": 1.0, "D": 0.45}  # my needs <-> their offers
+OFFERS_WEIGHTS = {"N": 1.0}  # my offers <-> their needs
+# without keywords, the better direction counts, and both directions together more: a
+# partner whose offers fit my needs and whose needs fit my offers ranks first, but one who
+# only needs what I offer (or only offers what I need) is found just as well
+BOTH_WAYS = 0.4
+OFFERS_DIRECTION = 0.8  # what I need comes first: someone needing my offer counts 0.8
+MIN_SCORE = 24  # typed keywords: chosen on the dev set's tune split (bench_match_quality.py)
+MIN_PARTNER_SCORE = 15  # my profile's needs and offers (one direction counts 0.8 at most)
+FIELDS = ("O", "N", "D")
 _EMPTY: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
 
@@ -68,17 +79,10 @@ class MemberIndex:
         self._bonus = np.zeros(capacity, dtype=np.float32)
         self._labels: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         self._slot_of: dict[int, int] = {}
-        self._postings: dict[str, dict[str, array]] = {field: {} for field in FIELDS}
-        self._seen_keywords: set[str] = set()
-        self._single: dict[str, str] = {}  # folded word -> stem key (for typo look-ups)
-        self._multi: dict[str, str] = {}  # folded words glued -> stem key
-        for concept in self.synonyms.concepts.values():
-            for spelling in concept.spellings:
-                ws = keyword_words(spelling)
-                (self._single if len(ws) == 1 else self._multi).setdefault(
-                    "".join(ws), stem_key(ws))
-        self._lists: dict[bool, list[str]] = {}
-        self._label_counts: dict[str, Counter[str]] = {}
+        self.units = UnitTable(self.synonyms.words)
+        self._postings: Postings = {name: [] for name in FIELDS}
+        self._label_counts: dict[int, Counter[str]] = {}  # unit -> its spellings in use
+        self._reader = PhraseReader(self.units)
         self.stamp: tuple[int, datetime | None] = (0, None)
         self.checked_at = 0.0
 
@@ -95,19 +99,6 @@ class MemberIndex:
         self._eligible = eligible
         self._bonus = np.resize(self._bonus, capacity)
 
-    def _remember_surfaces(self, ws: list[str], *, whole: bool = True) -> None:
-        """Note spellings for typo look-ups: the words, and (keywords) the glued whole."""
-        single = self._single
-        for word in ws:
-            if word not in single and len(word) >= 5 and word.isalpha():
-                single[word] = stem(word)
-                self._lists.pop(False, None)
-        if whole and len(ws) > 1:
-            surface = "".join(ws)
-            if surface not in self._multi:
-                self._multi[surface] = stem_key(ws)
-                self._lists.pop(True, None)
-
     def upsert(self, row: IndexRow) -> None:
         """Add a profile, replacing its earlier version."""
         with self._lock:
@@ -123,39 +114,44 @@ class MemberIndex:
             self._bonus[slot] = 0.001 / (1 + len(row.offers) + len(row.needs))
             offers = tuple(sys.intern(k) for k in row.offers)
             needs = tuple(sys.intern(k) for k in row.needs)
-            for keywords, full_field, part_field in ((offers, "O", "OW"), (needs, "N", "NW")):
-                fulls: set[str] = set()
-                parts: set[str] = set()
+            for keywords, name in ((offers, "O"), (needs, "N")):
+                units: set[int] = set()
                 for keyword in keywords:
-                    full, keyword_parts = keyword_terms(keyword)
-                    if full is not None:
-                        fulls.add(full)
-                        if row.eligible:
-                            counts = self._label_counts.get(full)
-                            if counts is None:
-                                counts = self._label_counts[full] = Counter()
-                            counts[keyword] += 1
-                    parts |= keyword_parts
-                    if keyword not in self._seen_keywords:
-                        self._seen_keywords.add(keyword)
-                        self._remember_surfaces(keyword_words(keyword))
-                self._post_all(full_field, fulls, slot)
-                self._post_all(part_field, parts, slot)
-            text_words = keyword_words(row.text)
-            text = words_terms(text_words)
-            self._post_all("D", text, slot)
-            self._remember_surfaces(text_words, whole=False)
+                    unit = self._keyword_unit(keyword)
+                    if unit is None:
+                        continue
+                    units.add(unit)
+                    if row.eligible:
+                        counts = self._label_counts.get(unit)
+                        if counts is None:
+                            counts = self._label_counts[unit] = Counter()
+                        counts[keyword] += 1
+                self._post(name, units, slot)
+            self._post("D", self._text_units(row.text), slot)
             self._labels.append((offers, needs) if row.eligible else _EMPTY)
 
-    def _post_all(self, field: str, terms: Iterable[str], slot: int) -> None:
-        postings = self._postings[field]
-        for term in terms:
-            slots = postings.get(term)
+    def _keyword_unit(self, keyword: str) -> int | None:
+        folded = keyword_words(keyword)
+        return self.units.unit(folded) if folded else None
+
+    def _text_units(self, text: str) -> set[int]:
+        """Units of a profile's text: each content word (numbers, years and ids left out)."""
+        unit = self.units.unit
+        return {unit((word,)) for word in content_words(text) if not word.isdigit()}
+
+    def _post(self, name: str, units: set[int], slot: int) -> None:
+        lists = self._postings[name]
+        missing = len(self.units) - len(lists)
+        if missing > 0:
+            lists.extend([None] * missing)
+        for unit in units:
+            slots = lists[unit]
             if slots is None:
-                slots = postings[term] = array("i")
+                slots = lists[unit] = array("i")
             slots.append(slot)
 
     def remove(self, profile_id: int) -> None:
+        """Take a profile out of matchmaking."""
         with self._lock:
             self._remove(profile_id)
 
@@ -165,8 +161,8 @@ class MemberIndex:
             return
         self._eligible[slot] = False
         for keyword in (*self._labels[slot][0], *self._labels[slot][1]):
-            full = keyword_terms(keyword)[0]
-            counts = self._label_counts.get(full or "")
+            unit = self.units.find(keyword_words(keyword))
+            counts = self._label_counts.get(unit) if unit is not None else None
             if counts is not None:
                 counts[keyword] -= 1
                 if counts[keyword] <= 0:
@@ -174,71 +170,20 @@ class MemberIndex:
         self._labels[slot] = _EMPTY
 
     # ---------------------------------------------------------------- parsing
-    def _exact(self, key: str) -> str | None:
-        concept = self.synonyms.by_key.get(key)
-        if concept:
-            return f"c:{concept}"
-        term = f"k:{key}"
-        postings = self._postings
-        return term if term in postings["O"] or term in postings["N"] else None
-
-    def _has_word(self, term: str) -> bool:
-        postings = self._postings
-        return term in postings["OW"] or term in postings["NW"] or term in postings["D"]
-
-    def _fuzzy(self, surface: str, *, multi: bool) -> tuple[str, float] | None:
-        cutoff = fuzzy_cutoff(surface)
-        if cutoff is None:
-            return None
-        choices = self._lists.get(multi)
-        if choices is None:
-            choices = self._lists[multi] = list(self._multi if multi else self._single)
-        found = process.extractOne(surface, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if found is None:
-            return None
-        key = (self._multi if multi else self._single)[found[0]]
-        term = self._exact(key) or (f"w:{key}" if self._has_word(f"w:{key}") else None)
-        return (term, found[1] / 100) if term else None
-
-    def _parse_words(self, ws: list[str]) -> tuple[QueryTerm, ...]:
-        out: list[QueryTerm] = []
-        i = 0
-        while i < len(ws):
-            step, found = 1, None
-            for n in range(min(MAX_NGRAM, len(ws) - i), 1, -1):
-                term = self._exact(stem_key(ws[i:i + n]))
-                if term:
-                    step, found = n, (term, 1.0)
-                    break
-            if found is None and i + 1 < len(ws):
-                found = self._fuzzy("".join(ws[i:i + 2]), multi=True)
-                step = 2 if found else 1
-            if found is None:
-                key = stem(ws[i])
-                term = self._exact(key) or (f"w:{key}" if self._has_word(f"w:{key}") else None)
-                found = (term, 1.0) if term else self._fuzzy(ws[i], multi=False)
-            term, similarity = found if found else (None, 0.0)
-            out.append(QueryTerm(term, similarity, " ".join(ws[i:i + step])))
-            i += step
-        return tuple(out)
-
     def parse(self, text: str) -> Query:
         """Understand a typed query: comma-separated phrases, typos and variants allowed."""
         with self._lock:
-            phrases = [self._parse_words(keyword_words(part)) for part in split_keywords(text)]
-        return Query(tuple(p for p in phrases if p))
+            return self._reader.query(split_keywords(text))
 
     # ---------------------------------------------------------------- searching
-    def _cover(self, query: Query, weights: dict[str, float], *, lenient: bool = False
-               ) -> np.ndarray:
-        return cover(self._postings, self.size, query, weights, lenient=lenient)
-
-    def _rank(self, scores: np.ndarray, exclude_owner: int | None, limit: int) -> list[int]:
+    def _rank(self, scores: np.ndarray, exclude_owner: int | None, limit: int, *,
+              partners: bool = False) -> list[int]:
         size = self.size
         scores = scores * self._eligible[:size]
         if exclude_owner is not None:
             scores[self._owners[:size] == exclude_owner] = 0.0
-        candidates = np.flatnonzero(scores >= MIN_SCORE / 100)
+        least = MIN_PARTNER_SCORE if partners else MIN_SCORE
+        candidates = np.flatnonzero(scores >= least / 100)
         if len(candidates) == 0:
             return []
         ranked = scores[candidates] + self._bonus[candidates]
@@ -249,70 +194,78 @@ class MemberIndex:
         return [int(slot) for slot in candidates[order]]
 
     def search(self, query: Query, *, exclude_owner: int | None = None, limit: int = 50
-               ) -> list[Hit]:
+               ) -> Ranking:
         """Profiles that fit typed keywords, best first."""
         with self._lock:
-            scores = self._cover(query, KEYWORD_WEIGHTS)
+            scores = cover(self._postings, self.size, query.phrases, KEYWORD_WEIGHTS)
             slots = self._rank(scores, exclude_owner, limit)
-            terms = query.terms
-            return [Hit(int(self._profile_ids[s]), round(float(scores[s]) * 100),
-                        matching(self._labels[s][0], terms),
-                        matching(self._labels[s][1], terms)) for s in slots]
+            return Ranking(self._hits(slots, scores), query.phrases, query.phrases)
 
     def search_partners(self, needs: list[str], offers: list[str], *,
-                        exclude_owner: int | None, limit: int = 50) -> list[Hit]:
-        """Profiles whose offers fit my needs and whose needs fit my offers, best first."""
-        need_query = Query(tuple(p for need in needs for p in self.parse(need).phrases))
-        offer_query = Query(tuple(p for offer in offers for p in self.parse(offer).phrases))
+                        exclude_owner: int | None, limit: int = 50) -> Ranking:
+        """Profiles whose offers fit my needs or whose needs fit my offers, best first."""
         with self._lock:
-            shares = 0.0
-            scores = np.zeros(self.size, dtype=np.float32)
-            if need_query.phrases:
-                scores += NEEDS_SHARE * self._cover(need_query, NEEDS_WEIGHTS, lenient=True)
-                shares += NEEDS_SHARE
-            if offer_query.phrases:
-                scores += OFFERS_SHARE * self._cover(offer_query, OFFERS_WEIGHTS, lenient=True)
-                shares += OFFERS_SHARE
-            if shares == 0:
-                return []
-            scores /= shares
-            slots = self._rank(scores, exclude_owner, limit)
-            return [Hit(int(self._profile_ids[s]), round(float(scores[s]) * 100),
-                        matching(self._labels[s][0], need_query.terms),
-                        matching(self._labels[s][1], offer_query.terms)) for s in slots]
+            need_phrases = self._reader.phrases(needs)
+            offer_phrases = self._reader.phrases(offers)
+            if not (need_phrases or offer_phrases):
+                return Ranking([])
+            zero = np.zeros(self.size, dtype=np.float32)
+            for_needs = (cover(self._postings, self.size, need_phrases, NEEDS_WEIGHTS,
+                               lenient=True) if need_phrases else zero)
+            for_offers = (cover(self._postings, self.size, offer_phrases, OFFERS_WEIGHTS,
+                                lenient=True) if offer_phrases else zero)
+            for_offers = for_offers * OFFERS_DIRECTION
+            scores = (np.maximum(for_needs, for_offers) * (1 - BOTH_WAYS)
+                      + (for_needs + for_offers) * (BOTH_WAYS / 2))
+            slots = self._rank(scores, exclude_owner, limit, partners=True)
+            return Ranking(self._hits(slots, scores), need_phrases, offer_phrases)
+
+    def _hits(self, slots: list[int], scores: np.ndarray) -> list[Hit]:
+        return [Hit(int(self._profile_ids[s]), round(float(scores[s]) * 100)) for s in slots]
+
+    def explain(self, ranking: Ranking, hits: list[Hit]) -> list[Hit]:
+        """The hits with their reasons: which of their keywords fit which phrase."""
+        cache: dict[int, dict[int, float]] = {}
+        explained: list[Hit] = []
+        with self._lock:
+            for hit in hits:
+                slot = self._slot_of.get(hit.profile_id)
+                if slot is None:
+                    explained.append(hit)
+                    continue
+                offers, needs = self._labels[slot]
+                reasons = reasons_for(self.units, offers, needs, ranking.for_offers,
+                                      ranking.for_needs, cache)
+                if not reasons or reasons[0].fit < SHOWN:  # their text may say more
+                    reasons = self._text_reasons(slot, ranking.for_offers) or reasons
+                explained.append(replace(hit, reasons=reasons))
+        return explained
+
+    def _text_reasons(self, slot: int, phrases: tuple[Phrase, ...]) -> tuple[Reason, ...]:
+        """Why a profile fits through its text only: the best-fitting words of it."""
+        lists = self._postings["D"]
+        best: Reason | None = None
+        for phrase in phrases:
+            for term in phrase.terms:
+                for unit, fit in zip(term.units.tolist(), term.fits.tolist(), strict=True):
+                    slots = lists[unit] if unit < len(lists) else None
+                    if (not slots or fit < FIELD_MIN_FIT["D"]
+                            or (best is not None and fit <= best.fit)):
+                        continue
+                    found = np.frombuffer(slots, dtype=np.int32)
+                    at = int(np.searchsorted(found, slot))
+                    if at < len(found) and found[at] == slot:
+                        best = Reason(phrase.text, " ".join(self.units.words[unit]), "text",
+                                      fit)
+        return (best,) if best else ()
 
     # ---------------------------------------------------------------- suggestions
     def suggest(self, keyword: str, lang: str) -> str | None:
         """A keyword already used in the cluster that the typed one probably means, or None.
 
-        Same concept or same stems ("logistic" -> "Logistik"), or a close spelling
-        ("Logistk" -> "Logistik"); None when the typed keyword is already in use or is a
-        label of the synonym table.
+        Same meaning ("logistic" -> "Logistik", "heat pumps" -> "Wärmepumpen") or a close
+        spelling ("Logistk" -> "Logistik"); None when the typed keyword is already in use.
         """
-        surface = "".join(keyword_words(keyword))
-        if not surface:
-            return None
         with self._lock:
-            used = {"".join(keyword_words(label)): label
-                    for counts in self._label_counts.values() for label in counts}
-            if surface in used:
-                return None
-            full = keyword_terms(keyword)[0] or ""
-            concept = self.synonyms.concepts.get(full[2:]) if full.startswith("c:") else None
-            if concept is not None:
-                labels = {"".join(keyword_words(label)) for label in concept.label.values()}
-                if surface in labels:
-                    return None
-            counts = self._label_counts.get(full)
-            if counts:
-                return counts.most_common(1)[0][0]
-            if concept is not None:
-                return self.synonyms.label(concept.id, lang)
-            cutoff = fuzzy_cutoff(surface)
-            if cutoff is None:  # short words: only swapped letters ("RFDI" -> "RFID")
-                letters = sorted(surface)
-                return next((label for known, label in used.items()
-                             if len(surface) >= 3 and sorted(known) == letters), None)
-            found = process.extractOne(surface, list(used), scorer=fuzz.ratio,
-                                       score_cutoff=cutoff)
-            return used[found[0]] if found else None
+            return suggestion(self.units, self._label_counts, self.synonyms, keyword, lang)
+

@@ -1,160 +1,35 @@
-"""Becoming a member: invite links, /join requests decided by managers, the linked group."""
+"""Becoming a member without an invite: /join requests decided by managers, the linked
+Telegram group (whoever writes there becomes a member), and imported profiles claimed when
+their @username writes to the bot. Invite links are in `core.members.invites`."""
 
 from __future__ import annotations
 
 import html
-import secrets
-from datetime import datetime
+
+from sqlmodel import Session
 
 from core.actor import Actor, Role
+from core.feature import GroupPost
 from core.i18n import t
 from core.identity import identify
-from core.members.common import manager_ids, reindex
-from core.members.contact import aware
-from core.parsing import is_number
-from core.reply import Choice, Outgoing, Reply, refused_press, rows
+from core.members.common import already_member, language_of, make_member, manager_ids
+from core.members.decisions import already_decided, decided, decision_actions, decision_buttons
+from core.reply import Outgoing, Reply, refused_press, rows
 from core.services import Services
-from storage.community_profiles import profile_of
-from storage.community_requests import (
-    active_invites,
-    create_invite,
-    create_join_request,
-    get_invite,
-    get_join_request,
-    invite_by_token,
-    link_group,
-    linked_group,
-    open_join_request,
-    record_invite_use,
-    set_role,
-    unlink_group,
-)
+from storage.accounts.queries import get_member
+from storage.accounts.tables import Member
 from storage.engine import session_scope
-from storage.members import get_member
-from storage.models import utcnow
+from storage.members.groups import link_group, linked_group, unlink_group
+from storage.members.profiles import claim_imported_profile
+from storage.members.requests import (
+    OPEN,
+    create_join_request,
+    decide_request,
+    get_join_request,
+    open_join_request,
+)
 
 MAX_NOTE_CHARS = 300
-INVITES_SHOWN = 10
-
-
-def _say(text: str, *, edit: bool = False) -> Reply:
-    return Reply(text, notice=text[:200], edit=edit)
-
-
-def _date(services: Services, moment: datetime) -> str:
-    return aware(moment).astimezone(services.settings.tz).strftime("%d.%m.%Y %H:%M")
-
-
-def make_member(services: Services, telegram_id: int) -> bool:
-    """Give a visitor the member role; False when they already were a member or manager."""
-    with session_scope(services.engine) as session:
-        member = get_member(session=session, telegram_id=telegram_id)
-        if member is None or member.role in ("member", "manager"):
-            return False
-        set_role(session=session, member=member, role="member")
-        profile = profile_of(session=session, telegram_id=telegram_id)
-        profile_id = profile.id if profile else None
-    if profile_id is not None:
-        reindex(services, [profile_id])
-    return True
-
-
-# ------------------------------------------------------------------ invites
-def _link(services: Services, token: str, lang: str) -> str:
-    if services.bot_username:
-        return t(lang, "members_invite_link",
-                 link=html.escape(f"https://t.me/{services.bot_username}?start={token}"))
-    return t(lang, "members_invite_console", token=html.escape(token))
-
-
-def invite_command(services: Services, actor: Actor, args: str) -> Reply:
-    """/invite: new link; /invite list; /invite revoke <id>."""
-    words = args.split()
-    if not words:
-        return _new_invite(services, actor)
-    if words[0].lower() in ("list", "liste"):
-        return _invite_list(services, actor, edit=False)
-    if words[0].lower() in ("revoke", "widerrufen") and len(words) == 2 and is_number(words[1]):
-        return _revoke(services, actor, int(words[1]), edit=False)
-    return Reply(t(actor.language, "members_invite_usage"))
-
-
-def _new_invite(services: Services, actor: Actor) -> Reply:
-    lang = actor.language
-    days = services.settings.invite_valid_days
-    with session_scope(services.engine) as session:
-        invite = create_invite(session=session, token=secrets.token_urlsafe(16),
-                               created_by=actor.user_id, valid_days=days)
-        token, invite_id, expires = invite.token, invite.id, invite.expires_at
-    text = t(lang, "members_invite_created", link=_link(services, token, lang), days=days,
-             until=_date(services, expires), id=invite_id)
-    return Reply(text, rows([Choice(t(lang, "members_invite_revoke_button", id=invite_id),
-                                    f"invite:revoke:{invite_id}"),
-                             Choice(t(lang, "members_invite_list_button"), "invite:list")]))
-
-
-def _invite_list(services: Services, actor: Actor, *, edit: bool) -> Reply:
-    lang = actor.language
-    with session_scope(services.engine) as session:
-        invites = active_invites(session=session)[:INVITES_SHOWN]
-    if not invites:
-        return Reply(t(lang, "members_invite_none"),
-                     rows([Choice(t(lang, "members_invite_new_button"), "invite:new")]), edit=edit)
-    lines = [t(lang, "members_invite_list_title")]
-    buttons = []
-    for invite, uses in invites:
-        lines.append(t(lang, "members_invite_row", id=invite.id, uses=uses,
-                       until=_date(services, invite.expires_at),
-                       link=_link(services, invite.token, lang)))
-        buttons.append(Choice(t(lang, "members_invite_revoke_button", id=invite.id),
-                              f"invite:revoke:{invite.id}"))
-    buttons.append(Choice(t(lang, "members_invite_new_button"), "invite:new"))
-    return Reply("\n\n".join(lines), rows(buttons), edit=edit)
-
-
-def _revoke(services: Services, actor: Actor, invite_id: int, *, edit: bool) -> Reply:
-    lang = actor.language
-    with session_scope(services.engine) as session:
-        invite = get_invite(session=session, invite_id=invite_id)
-        if invite is None:
-            return refused_press(t(lang, "members_invite_unknown", id=invite_id))
-        if invite.revoked_at is not None:
-            return refused_press(t(lang, "members_invite_already_revoked", id=invite_id))
-        invite.revoked_at = utcnow()
-        session.add(invite)
-    return _say(t(lang, "members_invite_revoked", id=invite_id), edit=edit)
-
-
-def invite_press(services: Services, actor: Actor, parts: list[str]) -> Reply:
-    """invite:new, invite:list, invite:revoke:<id> (managers only)."""
-    if parts[0] == "new":
-        return _new_invite(services, actor)
-    if parts[0] == "list":
-        return _invite_list(services, actor, edit=True)
-    if parts[0] == "revoke" and len(parts) == 2 and is_number(parts[1]):
-        return _revoke(services, actor, int(parts[1]), edit=True)
-    return refused_press(t(actor.language, "stale_button"))
-
-
-def start_with_token(services: Services, actor: Actor, token: str) -> Reply | None:
-    """/start <token> from an invite link; None when the argument is no invite at all."""
-    lang = actor.language
-    with session_scope(services.engine) as session:
-        invite = invite_by_token(session=session, token=token[:64])
-        if invite is None:
-            return None
-        now = utcnow()
-        if invite.revoked_at is not None or aware(invite.expires_at) <= now:
-            return Reply(t(lang, "members_invite_expired"))
-        invite_id = invite.id
-    if actor.at_least(Role.MEMBER):
-        return Reply(t(lang, "members_already_member"))
-    assert invite_id is not None
-    make_member(services, actor.user_id)
-    with session_scope(services.engine) as session:
-        record_invite_use(session=session, invite_id=invite_id, telegram_id=actor.user_id)
-    return Reply(t(lang, "members_welcome_member",
-                   cluster=html.escape(services.settings.cluster_name)))
 
 
 # ------------------------------------------------------------------ join requests
@@ -162,7 +37,7 @@ def join_command(services: Services, actor: Actor, args: str) -> Reply:
     """Ask the managers to let me in; they get accept/decline buttons."""
     lang = actor.language
     if actor.at_least(Role.MEMBER):
-        return Reply(t(lang, "members_already_member"))
+        return already_member(actor)
     note = " ".join(args.split())[:MAX_NOTE_CHARS]
     managers = [m for m in manager_ids(services) if m != actor.user_id]
     if not managers:
@@ -172,59 +47,54 @@ def join_command(services: Services, actor: Actor, args: str) -> Reply:
             return Reply(t(lang, "members_join_pending"))
         request_id = create_join_request(session=session, telegram_id=actor.user_id,
                                          note=note).id
+    assert request_id is not None
     extra = []
     for manager in managers:
-        mlang = _member_language(services, manager)
+        mlang = language_of(services, manager)
         who = t(mlang, "members_join_who", name=html.escape(actor.name),
                 username=f" (@{html.escape(actor.username)})" if actor.username else "",
                 id=actor.user_id)
         text = t(mlang, "members_join_incoming", who=who)
         if note:
             text += "\n" + t(mlang, "members_join_note", note=html.escape(note))
-        extra.append(Outgoing(manager, Reply(text, rows([
-            Choice(t(mlang, "members_join_accept"), f"join:accept:{request_id}"),
-            Choice(t(mlang, "members_join_decline"), f"join:decline:{request_id}")], 2))))
+        buttons = decision_buttons(ACTIONS, request_id, t(mlang, "members_join_accept"),
+                                   t(mlang, "members_join_decline"))
+        extra.append(Outgoing(manager, Reply(text, rows(list(buttons), 2))))
     return Reply(t(lang, "members_join_sent"), extra=tuple(extra))
 
 
-def _member_language(services: Services, telegram_id: int) -> str:
-    with session_scope(services.engine) as session:
-        member = get_member(session=session, telegram_id=telegram_id)
-        return member.language if member else services.settings.default_language
-
-
-def join_press(services: Services, actor: Actor, parts: list[str]) -> Reply:
-    """join:accept:<id> / join:decline:<id>: a manager decides (once)."""
+def decide(services: Services, actor: Actor, request_id: int, accept: bool) -> Reply:
+    """A manager accepts or declines a join request (once, whoever of them is first)."""
     lang = actor.language
-    if len(parts) != 2 or parts[0] not in ("accept", "decline") or not is_number(parts[1]):
-        return refused_press(t(lang, "stale_button"))
-    accept = parts[0] == "accept"
     with session_scope(services.engine) as session:
-        request = get_join_request(session=session, request_id=int(parts[1]))
+        request = get_join_request(session=session, request_id=request_id)
         if request is None:
             return refused_press(t(lang, "members_join_gone"))
-        if request.status != "open":
-            decider = get_member(session=session, telegram_id=request.decided_by or 0)
-            key = ("members_join_already_accepted" if request.status == "accepted"
-                   else "members_join_already_declined")
-            return refused_press(t(lang, key, by=decider.name if decider else "?"))
-        request.status = "accepted" if accept else "declined"
-        request.decided_at, request.decided_by = utcnow(), actor.user_id
-        session.add(request)
+        decider = (get_member(session=session, telegram_id=request.decided_by or 0)
+                   if request.status != OPEN else None)
+        refusal = already_decided(lang, request.status, "members_join",
+                                  by=decider.name if decider else "?")
+        if refusal is not None:
+            return refusal
+        decide_request(session=session, request=request, accepted=accept,
+                       decided_by=actor.user_id)
         applicant = get_member(session=session, telegram_id=request.telegram_id)
         name = html.escape(applicant.name if applicant else str(request.telegram_id))
         alang = applicant.language if applicant else services.settings.default_language
         applicant_id = request.telegram_id
-    if accept:
-        make_member(services, applicant_id)
-        told = Outgoing(applicant_id, Reply(t(alang, "members_welcome_member",
-                                              cluster=html.escape(
-                                                  services.settings.cluster_name))))
-        return Reply(t(lang, "members_join_you_accepted", name=name), edit=True,
-                     notice=t(lang, "members_join_done"), extra=(told,))
-    told = Outgoing(applicant_id, Reply(t(alang, "members_join_declined_note")))
-    return Reply(t(lang, "members_join_you_declined", name=name), edit=True,
-                 notice=t(lang, "members_join_done"), extra=(told,))
+    if not accept:
+        return decided(t(lang, "members_join_you_declined", name=name),
+                       t(lang, "members_join_done"), applicant_id,
+                       t(alang, "members_join_declined_note"))
+    make_member(services, applicant_id)
+    return decided(t(lang, "members_join_you_accepted", name=name),
+                   t(lang, "members_join_done"), applicant_id,
+                   t(alang, "members_welcome_member",
+                     cluster=html.escape(services.settings.cluster_name)),
+                   menus=(applicant_id,))
+
+
+ACTIONS = decision_actions("join", Role.MANAGER, decide)
 
 
 # ------------------------------------------------------------------ linked group
@@ -249,17 +119,36 @@ def unlink_group_command(services: Services, actor: Actor, args: str) -> Reply:
     return Reply(t(lang, "members_group_unlinked" if removed else "members_group_not_linked"))
 
 
-def group_message(services: Services, *, chat_id: int, user_id: int, name: str,
-                  username: str | None, language_code: str | None) -> bool:
+def group_message(services: Services, post: GroupPost) -> Actor | None:
     """Someone wrote in a group: in a linked group a visitor becomes a member.
 
-    Users of groups that are not linked are not recorded at all. True when someone joined.
+    Users of groups that are not linked are not recorded at all. The new member when
+    someone joined, else None.
     """
     with session_scope(services.engine) as session:
-        if linked_group(session=session, chat_id=chat_id) is None:
-            return False
-    actor = identify(services, user_id=user_id, chat_id=chat_id, name=name, username=username,
-                     language_code=language_code, is_private_chat=False)
-    if actor.at_least(Role.MEMBER):
-        return False
-    return make_member(services, actor.user_id)
+        if linked_group(session=session, chat_id=post.chat_id) is None:
+            return None
+    actor = identify(services, user_id=post.user_id, chat_id=post.chat_id, name=post.name,
+                     username=post.username, language_code=post.language_code,
+                     is_private_chat=False)
+    if actor.at_least(Role.MEMBER) or not make_member(services, actor.user_id):
+        return None
+    return actor
+
+
+def watch_group(services: Services, post: GroupPost) -> Reply | None:
+    """The group watcher: whoever writes in the linked group becomes a member, gets the
+    member menu and a private welcome (nothing is posted in the group)."""
+    joined = group_message(services, post)
+    if joined is None:
+        return None
+    welcome = Reply(t(joined.language, "members_welcome_group",
+                      cluster=html.escape(services.settings.cluster_name)))
+    return Reply("", extra=(Outgoing(joined.user_id, welcome),), menus=(joined.user_id,))
+
+
+# ------------------------------------------------------------------ imported profiles
+def claim_profile(session: Session, member: Member) -> None:
+    """Someone wrote to the bot: an imported profile naming their @username becomes theirs
+    (and they a member); the index picks the change up by its timestamp."""
+    claim_imported_profile(session=session, member=member)

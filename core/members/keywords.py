@@ -1,12 +1,12 @@
-"""Keywords of member profiles, normalised so that spellings which mean the same agree.
+"""Keywords of member profiles: how a typed list is split, which words carry meaning, and
+the abbreviation table.
 
-A keyword ("Geschäftsmodelle", "business model", "E-Government") becomes *terms*:
-- `c:<concept>` when it is one of the bilingual synonyms in knowledge/keyword_synonyms.toml,
-- `k:<stems>` for any other keyword (its word stems glued together, so "E-Government" and
-  "eGovernment" or "Open Innovation" and "OpenInnovation" agree),
-- `w:<stem>` for each single word, so "supply chain" partly fits "supply chain management",
-and concepts hidden in German compounds ("Kontraktlogistik" contains Logistik).
-Folding and stemming come from knowledge.text (case, umlauts, German/English inflection).
+Meaning across languages, inflections and compounds comes from the language layer (see
+concepts.py). What no dictionary can know stays in knowledge/keyword_synonyms.toml:
+abbreviations and the spellings they stand for (IoT = Internet der Dinge = Internet of
+Things, RFID, CRM, F&E, KI/AI, GIS), brand-like coinages (E-Government, eLearning) and a few
+cluster-specific equivalences the dictionary lacks. Each table entry is one concept; every
+spelling of it (labels and variants, normalised like any keyword) gets the key `c:<id>`.
 """
 
 from __future__ import annotations
@@ -17,22 +17,133 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from knowledge.text import stem, words
+from knowledge.language import fold, is_function_word, is_known, lemma
 
 SYNONYMS_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "keyword_synonyms.toml"
 KEYWORD_STOPWORDS = frozenset(
     "a an and the of for to in on with by at or und oder der die das den dem des ein eine "
-    "einer eines im in von vom mit fuer zu zum zur auf bei".split())
-MAX_NGRAM = 4
-MIN_COMPOUND_PART = 4  # a concept spelling must be this long to be found inside a compound
+    "einer eines im in von vom mit fuer zu zum zur auf bei am als".split())
+# Words that say who is wanted or offered, not what: in "logistics partner", "Abnehmer für
+# Rezyklate" or "Abwasserbehandlung für die Industrie" the topic is the other word. They
+# still count, but little (folded lemma keys).
+ROLE_WORDS = frozenset("""
+    partner partnerin anbieter anbieterin hersteller herstellerin lieferant lieferantin
+    zulieferer abnehmer kunde kundin pilotkunde anwender anwenderin dienstleister firma
+    unternehmen betrieb industrie branche projekt pilotprojekt loesung
+    partner supplier manufacturer provider producer vendor customer client buyer user
+    company companies industry project solution service
+""".split())
 MAX_KEYWORD_CHARS = 60
 MAX_KEYWORDS = 15
+ACRONYM_MAX = 6
 _SEPARATORS = re.compile(r"[,;\n]+")
+_CHUNK = re.compile(r"[^\W_]+(?:[-‐–/][^\W_]+)*", re.UNICODE)
+_PIECE = re.compile(r"[^\W_]+", re.UNICODE)
+_AMPERSAND = re.compile(r"\b([^\W\d_])\s*&\s*([^\W\d_])\b")  # F&E, R&D, F & E
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_KEEP = frozenset({"information", "informationen", "info", "infos", "thema", "themen"})
+
+
+def split_keywords(text: str) -> list[str]:
+    """A typed list ("Logistik, RFID; CRM") as keywords: trimmed, no empties, no repeats."""
+    seen: set[str] = set()
+    result: list[str] = []
+    for part in _SEPARATORS.split(text):
+        keyword = " ".join(part.split()).strip(" .-–•*")
+        glued = surface(keyword) or fold(keyword)
+        if keyword and glued and glued not in seen:
+            seen.add(glued)
+            result.append(keyword)
+    return result
+
+
+def content_words(text: str) -> list[str]:
+    """The folded words of a keyword or query that carry meaning, in order.
+
+    Hyphenated pieces are glued when the glued word is known ("light-weight" =
+    "lightweight"); an abbreviation in capitals stays even when it folds to a function word
+    ("IT", "OT"); "F&E" and "R&D" are one word."""
+    found: list[str] = []
+    chunks = _CHUNK.findall(_AMPERSAND.sub(r"\1\2", text))
+    for number, chunk in enumerate(chunks):
+        if chunk.lower() == "e" and number + 1 < len(chunks):  # "e government"
+            chunks[number + 1] = chunk + chunks[number + 1]
+            continue
+        found.extend(_chunk_words(chunk))
+    return found
+
+
+@lru_cache(maxsize=100_000)
+def _chunk_words(chunk: str) -> tuple[str, ...]:
+    """The content words of one hyphenated chunk ("Luft-Wasser-Wärmepumpen")."""
+    pieces = _PIECE.findall(chunk)
+    if len(pieces) > 1:
+        glued = fold("".join(pieces))
+        if glued.isalpha() and is_known(glued):
+            pieces = [glued]
+        elif len(pieces[0]) == 1:  # "E-Mobilität" = "Emobilität"
+            pieces = [pieces[0] + pieces[1], *pieces[2:]]
+    found: list[str] = []
+    for raw in pieces:
+        if raw.isupper() and 1 < len(raw) <= ACRONYM_MAX and raw.isalnum():
+            found.append(fold(raw).upper())  # an abbreviation: "IT" is not "it"
+            continue
+        for word in _NON_WORD.split(fold(raw)):
+            if word and not _filler(word):
+                found.append(word)
+    return tuple(found)
+
+
+def is_acronym(word: str) -> bool:
+    """True for a word `content_words` kept as an abbreviation ("IT", "CFK", "3D")."""
+    return word.isupper()
+
+
+def key_of(word: str) -> str:
+    """The lemma key of a content word (an abbreviation's is its lower-case spelling)."""
+    return word.lower() if word.isupper() else lemma(word)
+
+
+@lru_cache(maxsize=65536)
+def keyword_words(keyword: str) -> tuple[str, ...]:
+    """The folded content words of a profile keyword (keywords repeat across profiles)."""
+    return tuple(content_words(keyword))
+
+
+def _filler(word: str) -> bool:
+    if word.isdigit():  # "Industrie 4.0", "Thema 1" (descriptions drop numbers themselves)
+        return False
+    if word in KEYWORD_STOPWORDS:
+        return True
+    return is_function_word(word) and word not in _KEEP
+
+
+def surface(text: str) -> str:
+    """A keyword's folded content words glued ("E-Government" -> "egovernment")."""
+    return "".join(content_words(text)).lower()
+
+
+def written_as(text: str, folded: list[str]) -> str:
+    """How a text spells the content words `folded` ("waermepumpen" -> "Wärmepumpen"),
+    or the folded words when the text does not contain them in a row."""
+    tokens = [(raw, words) for raw in _PIECE.findall(text)
+              if (words := content_words(raw))]
+    for start in range(len(tokens)):
+        taken: list[str] = []
+        got: list[str] = []
+        for raw, words in tokens[start:]:
+            if len(got) >= len(folded):
+                break
+            taken.append(raw)
+            got.extend(word.lower() for word in words)
+        if got == [word.lower() for word in folded]:
+            return " ".join(taken)
+    return " ".join(folded)
 
 
 @dataclass(frozen=True)
 class Concept:
-    """One topic with its labels in both languages and every spelling that means it."""
+    """One table entry: its labels in both languages and every spelling that means it."""
 
     id: str
     label: dict[str, str]
@@ -40,40 +151,42 @@ class Concept:
 
 
 class Synonyms:
-    """The concept table, looked up by stem key and by folded surface form."""
+    """The abbreviation table, looked up by lemma phrase key and by glued surface."""
 
     def __init__(self, concepts: list[Concept]) -> None:
         self.concepts = {concept.id: concept for concept in concepts}
         self.by_key: dict[str, str] = {}
-        self.surfaces: dict[str, str] = {}  # folded spelling without spaces -> concept id
-        self.multi_starts: dict[str, int] = {}  # first stem of a word group -> most words
         for concept in concepts:
             for spelling in concept.spellings:
-                ws = keyword_words(spelling)
-                key = stem_key(ws)
-                if not key:
+                keys = spelling_keys(spelling)
+                if not keys:
                     raise ValueError(f"synonym {spelling!r} of {concept.id!r} has no words")
-                other = self.by_key.get(key)
-                if other is not None and other != concept.id:
-                    raise ValueError(f"{spelling!r} means both {other!r} and {concept.id!r} in "
-                                     f"{SYNONYMS_FILE.name}")
-                self.by_key[key] = concept.id
-                self.surfaces.setdefault("".join(ws), concept.id)
-                if len(ws) > 1:
-                    first = stem(ws[0])
-                    self.multi_starts[first] = max(self.multi_starts.get(first, 0), len(ws))
-        # single-word spellings that may appear inside German compounds
-        self.compound_parts = tuple(sorted(
-            ((surface, cid) for surface, cid in self.surfaces.items()
-             if len(surface) >= MIN_COMPOUND_PART),
-            key=lambda item: -len(item[0])))
-        self.label_words: dict[str, frozenset[str]] = {
-            concept.id: frozenset(f"w:{stem(w)}" for label in concept.label.values()
-                                  for w in keyword_words(label))
-            for concept in concepts}
+                for key in keys:
+                    other = self.by_key.get(key)
+                    if other is not None and other != concept.id:
+                        raise ValueError(f"{spelling!r} means both {other!r} and "
+                                         f"{concept.id!r} in {SYNONYMS_FILE.name}")
+                    self.by_key[key] = concept.id
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every folded word of every spelling (typo repair may lead to them)."""
+        return frozenset(word for concept in self.concepts.values()
+                         for spelling in concept.spellings for word in content_words(spelling)
+                         if len(word) >= 4 and not word.isupper())
 
     def label(self, concept_id: str, lang: str) -> str:
-        return self.concepts[concept_id].label.get(lang) or self.concepts[concept_id].label["de"]
+        concept = self.concepts[concept_id]
+        return concept.label.get(lang) or concept.label["de"]
+
+
+def spelling_keys(text: str) -> tuple[str, ...]:
+    """The keys under which a spelling is found: its glued surface and its lemma phrase."""
+    folded = content_words(text)
+    if not folded:
+        return ()
+    phrase = " ".join(key_of(word) for word in folded)
+    return tuple(dict.fromkeys(("".join(folded).lower(), phrase)))
 
 
 def load_synonyms(path: Path = SYNONYMS_FILE) -> Synonyms:
@@ -87,121 +200,10 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> Synonyms:
 
 @lru_cache(maxsize=1)
 def synonyms() -> Synonyms:
-    """The shipped synonym table (loaded once per process)."""
+    """The shipped table (loaded once per process)."""
     return load_synonyms()
 
 
-def keyword_words(text: str) -> list[str]:
-    """Folded words of a keyword without filler words ("Forschung und Entwicklung")."""
-    return [w for w in words(text) if w not in KEYWORD_STOPWORDS]
-
-
-def stem_key(folded_words: list[str]) -> str:
-    return "".join(stem(w) for w in folded_words)
-
-
-def split_keywords(text: str) -> list[str]:
-    """A typed list ("Logistik, RFID; CRM") as keywords: trimmed, no empties, no repeats."""
-    seen: set[str] = set()
-    result: list[str] = []
-    for part in _SEPARATORS.split(text):
-        keyword = " ".join(part.split()).strip(" .-–•*")
-        surface = "".join(keyword_words(keyword))
-        if keyword and surface and surface not in seen:
-            seen.add(surface)
-            result.append(keyword)
-    return result
-
-
-@lru_cache(maxsize=65536)
-def full_term(keyword: str) -> str | None:
-    """The term a whole keyword stands for: its concept, else its glued stems."""
-    ws = keyword_words(keyword)
-    if not ws:
-        return None
-    key = stem_key(ws)
-    concept = synonyms().by_key.get(key)
-    return f"c:{concept}" if concept else f"k:{key}"
-
-
-_WORDS: dict[str, tuple[str, frozenset[str]]] = {}  # folded word -> (stem, its terms)
-_WORDS_LIMIT = 200_000
-
-
-def _word(word: str) -> tuple[str, frozenset[str]]:
-    """A folded word's stem, and its terms: the stem, plus concepts it contains as a
-    compound part ("kontraktlogistik" -> logistics)."""
-    known = _WORDS.get(word)
-    if known is not None:
-        return known
-    stemmed = stem(word)
-    parts = {f"w:{stemmed}"}
-    if len(word) >= 2 * MIN_COMPOUND_PART:
-        for surface, concept in synonyms().compound_parts:
-            if surface != word and (word.startswith(surface) or word.endswith(surface)):
-                parts.add(f"c:{concept}")
-    if len(_WORDS) >= _WORDS_LIMIT:
-        _WORDS.clear()
-    known = _WORDS[word] = (stemmed, frozenset(parts))
-    return known
-
-
-def words_terms(ws: list[str]) -> frozenset[str]:
-    """Every weaker term of folded words: word stems, concepts in compounds and in word
-    groups ("disaster management" inside a longer text)."""
-    table = synonyms()
-    starts, by_key = table.multi_starts, table.by_key
-    terms: set[str] = set()
-    stems: list[str] = []
-    for word in ws:
-        if word.isdigit():  # numbers ("Person 4711", years) are not topics
-            stems.append(word)
-            continue
-        stemmed, parts = _WORDS.get(word) or _word(word)
-        stems.append(stemmed)
-        terms.update(parts)
-    concepts = {term for term in terms if term[0] == "c"}
-    for i, first in enumerate(stems):
-        longest = starts.get(first)
-        if longest:
-            for n in range(min(longest, len(ws) - i), 1, -1):
-                concept = by_key.get("".join(stems[i:i + n]))
-                if concept:
-                    concepts.add(f"c:{concept}")
-                    break
-    for term in concepts:
-        terms.add(term)
-        terms.update(table.label_words[term[2:]])
-    return frozenset(terms)
-
-
-def text_terms(text: str) -> frozenset[str]:
-    """Every weaker term of a text (see `words_terms`)."""
-    return words_terms(keyword_words(text))
-
-
-part_terms = lru_cache(maxsize=65536)(text_terms)  # keywords repeat across profiles
-
-
-@lru_cache(maxsize=65536)
-def keyword_terms(keyword: str) -> tuple[str | None, frozenset[str]]:
-    """(full term, weaker terms) of one profile keyword; the full term is also a part."""
-    full = full_term(keyword)
-    parts = part_terms(keyword)
-    if full is not None:
-        parts = parts | {full}
-        if full.startswith("c:"):
-            parts = parts | synonyms().label_words[full[2:]]
-    return full, parts
-
-
-def fuzzy_cutoff(surface: str) -> float | None:
-    """How similar (rapidfuzz ratio) a misspelt word must be; short words are not guessed."""
-    length = len(surface)
-    if length < 5:
-        return None
-    if length == 5:
-        return 88.0
-    if length == 6:
-        return 90.0
-    return 85.0 if length < 9 else 80.0
+def abbreviations() -> dict[str, str]:
+    """Table keys (glued surfaces and lemma phrases) -> concept id."""
+    return synonyms().by_key

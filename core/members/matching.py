@@ -4,21 +4,25 @@ with a "request contact" button per result; and the same search for the command 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from core.actor import Actor
+from core.actor import Actor, Role
+from core.feature import Action, Actions, integer
 from core.i18n import t
 from core.members.common import kind_label, member_index
-from core.members.query import Hit, Query
-from core.parsing import is_number
+from core.members.contact import request_contact
+from core.members.index import MemberIndex
+from core.members.keywords import surface, written_as
+from core.members.query import Hit, Query, Ranking, Reason
 from core.reply import Choice, Reply, refused_press, rows
 from core.services import Services
-from storage.community import Profile
-from storage.community_profiles import profile_of, profiles_by_id
-from storage.community_requests import get_search, save_search
 from storage.engine import session_scope
+from storage.members.matchmaking import get_search, save_search
+from storage.members.profiles import profile_of, profiles_by_id
+from storage.members.tables import Profile
 
 PAGE_SIZE = 5
+MAX_REASONS = 3  # explanation lines per result
 MAX_RESULTS = 50
 MAX_QUERY_CHARS = 300
 DESCRIPTION_SHOWN = 120
@@ -26,10 +30,17 @@ DESCRIPTION_SHOWN = 120
 
 @dataclass(frozen=True)
 class Found:
-    """A search outcome: hits best first, and the typed words no profile uses."""
+    """A search outcome: hits best first, the typed words no profile uses, and how to
+    explain a hit (its reasons are worked out only for the hits shown)."""
 
     hits: list[Hit]
     unknown: list[str]
+    ranking: Ranking = field(default_factory=lambda: Ranking([]))
+    index: MemberIndex | None = None
+
+    def explained(self, hits: list[Hit]) -> list[Hit]:
+        """These hits with their reasons."""
+        return self.index.explain(self.ranking, hits) if self.index is not None else hits
 
 
 def search(services: Services, query: str, *, exclude_owner: int | None = None,
@@ -37,15 +48,16 @@ def search(services: Services, query: str, *, exclude_owner: int | None = None,
     """Search by typed keywords (any language, typos welcome)."""
     index = member_index(services)
     parsed: Query = index.parse(query)
-    return Found(index.search(parsed, exclude_owner=exclude_owner, limit=limit), parsed.unknown)
+    ranking = index.search(parsed, exclude_owner=exclude_owner, limit=limit)
+    return Found(ranking.hits, list(parsed.unknown), ranking, index)
 
 
 def search_for(services: Services, profile: Profile, *, limit: int = MAX_RESULTS) -> Found:
-    """Partners for a profile: their offers fit its needs, their needs fit its offers."""
+    """Partners for a profile: their offers fit its needs, or their needs fit its offers."""
     index = member_index(services)
-    hits = index.search_partners(list(profile.needs), list(profile.offers),
-                                 exclude_owner=profile.member_telegram_id, limit=limit)
-    return Found(hits, [])
+    ranking = index.search_partners(list(profile.needs), list(profile.offers),
+                                    exclude_owner=profile.member_telegram_id, limit=limit)
+    return Found(ranking.hits, [], ranking, index)
 
 
 def match_command(services: Services, actor: Actor, args: str) -> Reply:
@@ -75,23 +87,33 @@ def _find(services: Services, actor: Actor, query: str) -> Found | None:
     return search_for(services, own)
 
 
-def _result_lines(number: int, hit: Hit, profile: Profile, lang: str) -> str:
+def _result_lines(number: int, hit: Hit, profile: Profile, lang: str, *, own: bool) -> str:
     where = ", ".join(html.escape(p) for p in (profile.organization, profile.city) if p)
     demo = t(lang, "members_match_demo") if profile.source == "demo" else ""
     lines = [t(lang, "members_match_row", number=number, name=html.escape(profile.name),
                where=where or "–", kind=kind_label(profile.kind, lang), score=hit.score)
              + demo]
-    if hit.matched_offers:
-        lines.append(t(lang, "members_match_offers",
-                       keywords=", ".join(html.escape(k) for k in hit.matched_offers)))
-    if hit.matched_needs:
-        lines.append(t(lang, "members_match_needs",
-                       keywords=", ".join(html.escape(k) for k in hit.matched_needs)))
+    lines += [explain(reason, profile, lang, own=own) for reason in hit.reasons[:MAX_REASONS]]
     if profile.description:
         text = profile.description
         text = text if len(text) <= DESCRIPTION_SHOWN else text[:DESCRIPTION_SHOWN] + "…"
         lines.append(f"   <i>{html.escape(text)}</i>")
     return "\n".join(lines)
+
+
+def explain(reason: Reason, profile: Profile, lang: str, *, own: bool) -> str:
+    """One line saying why a profile fits: "your need 'Wärmepumpen' ≈ their offer 'heat
+    pump controls'" (`own`: the search was my profile's needs and offers)."""
+    theirs = reason.theirs
+    if reason.side == "text":
+        text = " ".join((profile.name, profile.organization, profile.city, profile.description))
+        theirs = written_as(text, theirs.split())
+    same = surface(reason.mine) == surface(theirs)
+    key = "members_match_why_" + ("my_" if own else "") + {
+        "offer": "offer", "need": "need", "text": "text"}[reason.side]
+    if same:
+        key += "_same"
+    return t(lang, key, mine=html.escape(reason.mine), theirs=html.escape(theirs))
 
 
 def _page(services: Services, actor: Actor, search_id: int, query: str, page: int, *,
@@ -110,7 +132,7 @@ def _page(services: Services, actor: Actor, search_id: int, query: str, page: in
         return Reply(text, edit=edit)
     pages = (len(found.hits) + PAGE_SIZE - 1) // PAGE_SIZE
     page = max(0, min(page, pages - 1))
-    shown = found.hits[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    shown = found.explained(found.hits[page * PAGE_SIZE:(page + 1) * PAGE_SIZE])
     with session_scope(services.engine) as session:
         profiles = profiles_by_id(session=session, ids=[h.profile_id for h in shown])
     lines = [t(lang, "members_match_title", query=about, count=len(found.hits),
@@ -122,46 +144,39 @@ def _page(services: Services, actor: Actor, search_id: int, query: str, page: in
         profile = profiles.get(hit.profile_id)
         if profile is None:
             continue
-        lines.append(_result_lines(number, hit, profile, lang))
-        buttons.append(Choice(t(lang, "members_match_contact_button", number=number,
-                                name=profile.name[:40]), f"match:ask:{hit.profile_id}"))
+        lines.append(_result_lines(number, hit, profile, lang, own=not query))
+        buttons.append(ACTIONS.button(t(lang, "members_match_contact_button", number=number,
+                                        name=profile.name[:40]), "contact", hit.profile_id))
     lines.append(t(lang, "members_match_footer"))
     navigation = []
     if page > 0:
-        navigation.append(Choice(t(lang, "members_match_previous"),
-                                 f"match:page:{search_id}:{page - 1}"))
+        navigation.append(ACTIONS.button(t(lang, "members_match_previous"), "page", search_id,
+                                         page - 1))
     if page + 1 < pages:
-        navigation.append(Choice(t(lang, "members_match_next"),
-                                 f"match:page:{search_id}:{page + 1}"))
+        navigation.append(ACTIONS.button(t(lang, "members_match_next"), "page", search_id,
+                                         page + 1))
     return Reply("\n\n".join(lines), rows(buttons) + ((tuple(navigation),) if navigation else ()),
                  edit=edit)
 
 
-def press(services: Services, actor: Actor, parts: list[str]) -> Reply:
-    """match:page:<search>:<page> turns a page of my own search; match:ask:<profile>."""
-    from core.members.contact import request_contact
-
-    lang = actor.language
-    stale = refused_press(t(lang, "stale_button"))
-    if parts[0] == "ask" and len(parts) == 2 and is_number(parts[1]):
-        return request_contact(services, actor, int(parts[1]))
-    if parts[0] == "page" and len(parts) == 3 and is_number(parts[1]) and is_number(parts[2]):
-        with session_scope(services.engine) as session:
-            saved = get_search(session=session, search_id=int(parts[1]))
-            if saved is None or saved.telegram_id != actor.user_id:
-                return stale
-            query = saved.query
-        return _page(services, actor, int(parts[1]), query, int(parts[2]), edit=True)
-    return stale
+def press_page(services: Services, actor: Actor, search_id: int, page: int) -> Reply:
+    """Turn a page of my own search, in place (someone else's search is refused)."""
+    with session_scope(services.engine) as session:
+        saved = get_search(session=session, search_id=search_id)
+        if saved is None or saved.telegram_id != actor.user_id:
+            return refused_press(t(actor.language, "stale_button"))
+        query = saved.query
+    return _page(services, actor, search_id, query, page, edit=True)
 
 
 def cli_results(services: Services, query: str, limit: int) -> list[dict[str, object]]:
     """The results of one query as the CLI prints them (JSON-ready, best first)."""
     found = search(services, query, limit=limit)
+    hits = found.explained(found.hits)
     with session_scope(services.engine) as session:
-        profiles = profiles_by_id(session=session, ids=[h.profile_id for h in found.hits])
+        profiles = profiles_by_id(session=session, ids=[h.profile_id for h in hits])
     results: list[dict[str, object]] = []
-    for hit in found.hits:
+    for hit in hits:
         profile = profiles.get(hit.profile_id)
         if profile is not None:
             results.append({"name": profile.name, "organization": profile.organization,
@@ -169,3 +184,9 @@ def cli_results(services: Services, query: str, limit: int) -> list[dict[str, ob
                             "matched": list(dict.fromkeys(hit.matched_offers
                                                           + hit.matched_needs))})
     return results
+
+
+ACTIONS = Actions("match", Role.MEMBER, (
+    Action("contact", request_contact, (integer,)),
+    Action("page", press_page, (integer, integer)),
+))

@@ -14,16 +14,17 @@ from typing import Any
 from core import dialogs
 from core.actor import Actor, Role
 from core.dialogs import DialogState
+from core.feature import Action, Actions, Dialog, one_of
 from core.i18n import t
 from core.members.common import kind_from_text, kind_label, member_index, profile_card, reindex
 from core.members.keywords import MAX_KEYWORD_CHARS, MAX_KEYWORDS, split_keywords
 from core.reply import Choice, Reply, refused_press, rows
 from core.services import Services
-from storage.community import PROFILE_KINDS, Profile
-from storage.community_profiles import profile_of, save_profile, set_visible
 from storage.engine import session_scope
+from storage.members.profiles import profile_of, save_profile, set_visible
+from storage.members.tables import PROFILE_KINDS, Profile
 
-FEATURE = "profile"
+FEATURE = "profile"  # the dialog's name
 NAME, ORGANIZATION, KIND, CITY = "name", "organization", "kind", "city"
 OFFERS, OFFERS_CONFIRM, NEEDS, NEEDS_CONFIRM = "offers", "offers_confirm", "needs", "needs_confirm"
 DESCRIPTION, VISIBLE = "description", "visible"
@@ -54,11 +55,11 @@ def _overview(services: Services, actor: Actor, profile: Profile, *, edit: bool 
     text = "\n\n".join(p for p in (note, t(lang, "members_profile_yours"),
                                    profile_card(profile, lang, with_visibility=True),
                                    t(lang, "members_profile_edit_hint")) if p)
-    buttons = [Choice(t(lang, "members_profile_button_all"), "profile:edit:all")]
-    buttons += [Choice(t(lang, f"members_profile_field_{f}"), f"profile:edit:{f}")
+    buttons = [ACTIONS.button(t(lang, "members_profile_button_all"), "edit", "all")]
+    buttons += [ACTIONS.button(t(lang, f"members_profile_field_{f}"), "edit", f)
                 for f in EDITABLE]
     toggle = "hide" if profile.visible else "show"
-    buttons.append(Choice(t(lang, f"members_profile_button_{toggle}"), f"profile:vis:{toggle}"))
+    buttons.append(ACTIONS.button(t(lang, f"members_profile_button_{toggle}"), toggle))
     return Reply(text, rows(buttons[:1]) + rows(buttons[1:-1], 2) + rows(buttons[-1:]),
                  edit=edit)
 
@@ -101,11 +102,11 @@ def _ask(actor: Actor, step: str, data: dict[str, Any], *, intro: str = "",
         parts.append(t(lang, "members_profile_skip"))
     choices: tuple[tuple[Choice, ...], ...] = ()
     if step == KIND:
-        choices = rows([Choice(kind_label(k, lang), f"profile:kind:{k}") for k in PROFILE_KINDS],
+        choices = rows([ACTIONS.button(kind_label(k, lang), "kind", k) for k in PROFILE_KINDS],
                        2)
     elif step == VISIBLE:
-        choices = rows([Choice(t(lang, "members_profile_visible_yes"), "profile:visible:yes"),
-                        Choice(t(lang, "members_profile_visible_no"), "profile:visible:no")])
+        choices = rows([ACTIONS.button(t(lang, "members_profile_visible_yes"), "visible", "yes"),
+                        ACTIONS.button(t(lang, "members_profile_visible_no"), "visible", "no")])
     return Reply("\n\n".join(parts), choices)
 
 
@@ -170,8 +171,8 @@ def _keyword_step(services: Services, actor: Actor, step: str, data: dict[str, A
     pairs = "\n".join(t(lang, "members_profile_suggestion", typed=html.escape(k),
                         known=html.escape(v)) for k, v in suggestions.items())
     return Reply(t(lang, "members_profile_did_you_mean", suggestions=pairs), rows([
-        Choice(t(lang, "members_profile_take_suggestions"), "profile:suggest:yes"),
-        Choice(t(lang, "members_profile_keep_typed"), "profile:suggest:no")]))
+        ACTIONS.button(t(lang, "members_profile_take_suggestions"), "suggestions", "take"),
+        ACTIONS.button(t(lang, "members_profile_keep_typed"), "suggestions", "keep")]))
 
 
 def _answer_visible(services: Services, actor: Actor, data: dict[str, Any], visible: bool
@@ -181,12 +182,10 @@ def _answer_visible(services: Services, actor: Actor, data: dict[str, Any], visi
 
 
 def profile_dialog(services: Services, actor: Actor, state: DialogState, text: str) -> Reply:
-    """Take the answer to the current step and ask the next one."""
+    """Take the answer to the current step and ask the next one (the router has checked
+    that the actor is still a member)."""
     text = " ".join(text.split())
     data, step, lang = state.data, state.step, actor.language
-    if not actor.at_least(Role.MEMBER):  # no longer a member since the dialog began
-        dialogs.finish(services, actor)
-        return Reply(t(lang, "not_allowed_member", command="profile"))
     if not text:
         return _ask(actor, step.removesuffix("_confirm"), data)
     if step in (NAME, ORGANIZATION, CITY, DESCRIPTION):
@@ -230,43 +229,81 @@ def _save(services: Services, actor: Actor, data: dict[str, Any]) -> Reply:
     return _overview(services, actor, profile, note=note)
 
 
-def press(services: Services, actor: Actor, parts: list[str]) -> Reply:
-    """profile:edit:<all|field>, profile:vis:<hide|show>, profile:kind:<k>,
-    profile:visible:<yes|no>, profile:suggest:<yes|no>."""
+def press_edit(services: Services, actor: Actor, field: str) -> Reply:
+    """Edit everything ("all") or one field: the dialog starts at that step."""
+    values = _values(_current(services, actor))
+    if not values:
+        return _begin(services, actor, "new", {}, NAME)
+    return _begin(services, actor, "edit" if field == "all" else "field", values,
+                  NAME if field == "all" else field)
+
+
+def _set_visible(services: Services, actor: Actor, visible: bool) -> Reply:
     lang = actor.language
-    action, arg = parts[0], parts[1] if len(parts) > 1 else ""
-    if action == "edit" and (arg == "all" or arg in EDITABLE):
-        values = _values(_current(services, actor))
-        if not values:
-            return _begin(services, actor, "new", {}, NAME)
-        return _begin(services, actor, "edit" if arg == "all" else "field", values,
-                      NAME if arg == "all" else arg)
-    if action == "vis" and arg in ("hide", "show"):
-        with session_scope(services.engine) as session:
-            profile = set_visible(session=session, telegram_id=actor.user_id,
-                                  visible=arg == "show")
-        if profile is None or profile.id is None:
-            return refused_press(t(lang, "members_profile_none"))
-        reindex(services, [profile.id])
-        note = t(lang, "members_profile_now_visible" if profile.visible
-                 else "members_profile_now_hidden")
-        return _overview(services, actor, profile, edit=True, note=note)
+    with session_scope(services.engine) as session:
+        profile = set_visible(session=session, telegram_id=actor.user_id, visible=visible)
+    if profile is None or profile.id is None:
+        return refused_press(t(lang, "members_profile_none"))
+    reindex(services, [profile.id])
+    note = t(lang, "members_profile_now_visible" if profile.visible
+             else "members_profile_now_hidden")
+    return _overview(services, actor, profile, edit=True, note=note)
+
+
+def press_hide(services: Services, actor: Actor) -> Reply:
+    """Take my profile out of matchmaking, in place."""
+    return _set_visible(services, actor, False)
+
+
+def press_show(services: Services, actor: Actor) -> Reply:
+    """Show my profile in matchmaking again, in place."""
+    return _set_visible(services, actor, True)
+
+
+def _open_step(services: Services, actor: Actor, *steps: str) -> DialogState | None:
+    """The open profile dialog, if it waits at one of `steps` (else the button is stale)."""
     state = dialogs.current(services, actor)
-    if state is None or state.feature != FEATURE:
-        return refused_press(t(lang, "members_profile_no_dialog"))
-    data = state.data
-    if action == "kind" and state.step == KIND and arg in PROFILE_KINDS:
-        data["values"][KIND] = arg
-        return _next(services, actor, KIND, data)
-    if action == "visible" and state.step == VISIBLE and arg in ("yes", "no"):
-        return _answer_visible(services, actor, data, arg == "yes")
-    if action == "suggest" and state.step in (OFFERS_CONFIRM, NEEDS_CONFIRM) and arg in (
-            "yes", "no"):
-        step = state.step.removesuffix("_confirm")
-        if arg == "yes":
-            replace = data.pop("suggestions", {})
-            data["values"][step] = list(dict.fromkeys(
-                replace.get(k, k) for k in data["values"][step]))
-        data.pop("suggestions", None)
-        return _next(services, actor, step, data)
-    return refused_press(t(lang, "members_profile_no_dialog"))
+    if state is None or state.feature != FEATURE or state.step not in steps:
+        return None
+    return state
+
+
+def press_kind(services: Services, actor: Actor, kind: str) -> Reply:
+    """The organisation type, answered with a button."""
+    state = _open_step(services, actor, KIND)
+    if state is None:
+        return refused_press(t(actor.language, "members_profile_no_dialog"))
+    state.data["values"][KIND] = kind
+    return _next(services, actor, KIND, state.data)
+
+
+def press_visible(services: Services, actor: Actor, answer: str) -> Reply:
+    """The visibility question, answered with a button: saves the profile."""
+    state = _open_step(services, actor, VISIBLE)
+    if state is None:
+        return refused_press(t(actor.language, "members_profile_no_dialog"))
+    return _answer_visible(services, actor, state.data, answer == "yes")
+
+
+def press_suggestions(services: Services, actor: Actor, choice: str) -> Reply:
+    """Take the cluster's spelling of typed keywords, or keep them as typed; go on."""
+    state = _open_step(services, actor, OFFERS_CONFIRM, NEEDS_CONFIRM)
+    if state is None:
+        return refused_press(t(actor.language, "members_profile_no_dialog"))
+    data, step = state.data, state.step.removesuffix("_confirm")
+    replace = data.pop("suggestions", {})
+    if choice == "take":
+        data["values"][step] = list(dict.fromkeys(
+            replace.get(k, k) for k in data["values"][step]))
+    return _next(services, actor, step, data)
+
+
+ACTIONS = Actions("profile", Role.MEMBER, (
+    Action("edit", press_edit, (one_of("all", *EDITABLE),)),
+    Action("hide", press_hide),
+    Action("show", press_show),
+    Action("kind", press_kind, (one_of(*PROFILE_KINDS),)),
+    Action("visible", press_visible, (one_of("yes", "no"),)),
+    Action("suggestions", press_suggestions, (one_of("take", "keep"),)),
+))
+DIALOG = Dialog(FEATURE, profile_dialog, role=Role.MEMBER)

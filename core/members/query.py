@@ -1,79 +1,154 @@
-"""Queries and hits of member matchmaking, and how a query covers the indexed profiles."""
+"""Queries and hits of member matchmaking, and how a query covers the indexed profiles.
+
+A query is a list of phrases (the comma-separated parts of what was typed, or the keywords
+of a profile). A phrase is scored per profile in two ways and the better counts: as a whole
+(its concepts against the profile's units) and word by word (the mean over its words,
+weighted by how much each word says, of each word's best fit anywhere in the profile), so
+"heat pump controls" fits "Wärmepumpen" as a whole and "RFID Blockchain" half fits a
+profile with RFID. A unit's fit is multiplied by its field's weight (their offers count
+more than their needs or their description).
+"""
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.members.keywords import keyword_terms
+from core.members.concepts import Concepts
 
 
 @dataclass(frozen=True)
-class QueryTerm:
-    """One understood piece of a query: its term (None: nobody uses it) and similarity."""
+class Term:
+    """A word or a whole phrase of a query, with the index units it fits."""
 
-    term: str | None
-    similarity: float
+    text: str  # the folded words it stands for (after typo repair)
+    concepts: Concepts
+    weight: float
+    units: np.ndarray = field(repr=False, compare=False)  # unit ids (int32)
+    fits: np.ndarray = field(repr=False, compare=False)  # their affinity (float32)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One typed phrase or profile keyword: as a whole and word by word."""
+
     text: str
+    whole: Term
+    words: tuple[Term, ...] = ()
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        return (self.whole, *self.words)
 
 
 @dataclass(frozen=True)
 class Query:
-    """A parsed query: comma-separated phrases, each a tuple of terms."""
+    """A parsed query: its phrases, and the typed words nobody in the cluster uses."""
 
-    phrases: tuple[tuple[QueryTerm, ...], ...]
+    phrases: tuple[Phrase, ...]
+    unknown: tuple[str, ...] = ()
 
-    @property
-    def terms(self) -> frozenset[str]:
-        return frozenset(q.term for p in self.phrases for q in p if q.term)
 
-    @property
-    def unknown(self) -> list[str]:
-        return [q.text for p in self.phrases for q in p if q.term is None]
+@dataclass(frozen=True)
+class Reason:
+    """Why a profile fits: my phrase (typed, or my keyword) ~ their keyword or text."""
+
+    mine: str
+    theirs: str  # their keyword as they wrote it; for side "text" the folded words
+    side: str  # "offer", "need" or "text"
+    fit: float
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One result: which profile, how well (0-100), and which of its keywords fitted."""
+    """One result: which profile, how well (0-100), and (once explained) why."""
 
     profile_id: int
     score: int
-    matched_offers: tuple[str, ...]
-    matched_needs: tuple[str, ...]
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def matched_offers(self) -> tuple[str, ...]:
+        """Their offers that fit (after `MemberIndex.explain`)."""
+        return tuple(dict.fromkeys(r.theirs for r in self.reasons if r.side == "offer"))
+
+    @property
+    def matched_needs(self) -> tuple[str, ...]:
+        """Their needs that fit (after `MemberIndex.explain`)."""
+        return tuple(dict.fromkeys(r.theirs for r in self.reasons if r.side == "need"))
 
 
-def matching(labels: Iterable[str], terms: frozenset[str]) -> tuple[str, ...]:
-    """The labels (a profile's own keywords) that some query term hit."""
-    return tuple(label for label in labels if keyword_terms(label)[1] & terms)
+@dataclass(frozen=True)
+class Ranking:
+    """Hits best first, and the phrases that explain their offers and their needs."""
+
+    hits: list[Hit]
+    for_offers: tuple[Phrase, ...] = ()
+    for_needs: tuple[Phrase, ...] = ()
 
 
-def cover(postings: dict[str, dict[str, array]], size: int, query: Query,
-          weights: dict[str, float], *, lenient: bool = False) -> np.ndarray:
-    """Per slot, how well the query's phrases are covered (0..1): their mean, or with
-    `lenient` half the best phrase and half the mean (a partner for one of my needs is
-    already a good partner)."""
+Postings = dict[str, list[array | None]]  # field -> unit id -> slots
+# a profile's text counts only for what it says outright (a word or its translation), not
+# for a shared compound part: descriptions are long and would fit everything a little
+FIELD_MIN_FIT = {"D": 0.7}
+BEST_SHARE = 0.7  # lenient cover: the best phrase's share
+
+
+def term_scores(postings: Postings, size: int, term: Term, weights: dict[str, float]
+                ) -> np.ndarray:
+    """Per slot, the term's best fit over the weighted fields (0..1)."""
+    out = np.zeros(size, dtype=np.float32)
+    if len(term.units) == 0:
+        return out
+    pieces: list[np.ndarray] = []
+    values: list[float] = []
+    counts: list[int] = []
+    units = term.units.tolist()
+    fits = term.fits.tolist()
+    for name, weight in weights.items():
+        lists = postings[name]
+        known = len(lists)
+        least = FIELD_MIN_FIT.get(name, 0.0)
+        for unit, fit in zip(units, fits, strict=True):
+            slots = lists[unit] if unit < known and fit >= least else None
+            if slots:
+                pieces.append(np.frombuffer(slots, dtype=np.int32))
+                values.append(fit * weight)
+                counts.append(len(slots))
+    if pieces:
+        np.maximum.at(out, np.concatenate(pieces),
+                      np.repeat(np.asarray(values, dtype=np.float32), counts))
+    return out
+
+
+def phrase_scores(postings: Postings, size: int, phrase: Phrase, weights: dict[str, float]
+                  ) -> np.ndarray:
+    """Per slot, how well one phrase is covered: as a whole or word by word."""
+    best = term_scores(postings, size, phrase.whole, weights)
+    if phrase.words:
+        total = sum(term.weight for term in phrase.words) or 1.0
+        covered = np.zeros(size, dtype=np.float32)
+        for term in phrase.words:
+            covered += term_scores(postings, size, term, weights) * (term.weight / total)
+        np.maximum(best, covered, out=best)
+    return best
+
+
+def cover(postings: Postings, size: int, phrases: Sequence[Phrase], weights: dict[str, float],
+          *, lenient: bool = False) -> np.ndarray:
+    """Per slot, how well the phrases are covered (0..1): their mean, or with `lenient`
+    mostly the best phrase and a little the mean (a partner for one of my needs is already
+    a good partner; one for several is better)."""
     total = np.zeros(size, dtype=np.float32)
     strongest = np.zeros(size, dtype=np.float32)
-    best = np.zeros(size, dtype=np.float32)
-    for phrase in query.phrases:
-        phrase_total = np.zeros(size, dtype=np.float32)
-        for query_term in phrase:
-            if query_term.term is None:
-                continue
-            best.fill(0.0)
-            for field, weight in weights.items():
-                slots_of = postings[field].get(query_term.term)
-                if slots_of:
-                    slots = np.frombuffer(slots_of, dtype=np.int32)
-                    best[slots] = np.maximum(best[slots], weight)
-            phrase_total += best * query_term.similarity
-        phrase_total /= len(phrase)
-        total += phrase_total
+    for phrase in phrases:
+        scores = phrase_scores(postings, size, phrase, weights)
+        total += scores
         if lenient:
-            np.maximum(strongest, phrase_total, out=strongest)
-    if query.phrases:
-        total /= len(query.phrases)
-    return (total + strongest) / 2 if lenient else total
+            np.maximum(strongest, scores, out=strongest)
+    if phrases:
+        total /= len(phrases)
+    return BEST_SHARE * strongest + (1 - BEST_SHARE) * total if lenient else total

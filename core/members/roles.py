@@ -10,20 +10,22 @@ import re
 from sqlmodel import Session
 
 from core.actor import Actor
-from core.i18n import t
+from core.i18n import count_of, t
 from core.members.common import reindex
 from core.reply import Outgoing, Reply
 from core.services import Services
-from storage.community_profiles import member_by_username, profile_of
-from storage.community_requests import (
-    count_open_join_requests,
+from storage.accounts.queries import all_manager_ids
+from storage.accounts.tables import Member
+from storage.engine import session_scope
+from storage.members.profiles import profile_of
+from storage.members.requests import count_open_join_requests
+from storage.members.roles import (
+    member_by_username,
+    member_or_placeholder,
     members_with_roles,
     role_counts,
     set_role,
 )
-from storage.engine import session_scope
-from storage.members import all_manager_ids, get_member
-from storage.models import Member
 
 LADDER = ("visitor", "member", "manager")
 TARGET = re.compile(r"^(?:@(?P<username>[A-Za-z0-9_]{3,32})|(?P<id>\d{1,15}))$")
@@ -38,13 +40,8 @@ def _find(session: Session, arg: str) -> tuple[Member | None, str]:
     if match.group("username"):
         member = member_by_username(session=session, username=match.group("username"))
         return member, "unknown_username" if member is None else ""
-    telegram_id = int(match.group("id"))
-    member = get_member(session=session, telegram_id=telegram_id)
-    if member is None:  # not seen yet: record them, so the role waits for their first message
-        member = Member(telegram_id=telegram_id)
-        session.add(member)
-        session.flush()
-    return member, ""
+    # not seen yet: recorded, so the role waits for their first message
+    return member_or_placeholder(session=session, telegram_id=int(match.group("id"))), ""
 
 
 def promote(services: Services, actor: Actor, args: str) -> Reply:
@@ -93,8 +90,21 @@ def _change(services: Services, actor: Actor, args: str, step: int) -> Reply:
     if target != actor.user_id and target > 0 and has_written:
         extra = (Outgoing(target, Reply(t(target_lang, "members_role_told",
                                           role=t(target_lang, f"role_{new_role}")))),)
+    # their command menu follows the new role (someone who never wrote has no chat yet)
+    menus = (target,) if target > 0 and (has_written or target == actor.user_id) else ()
     return Reply(t(lang, "members_role_changed", name=name, role=t(lang, f"role_{new_role}")),
-                 extra=extra)
+                 extra=extra, menus=menus)
+
+
+def people_counts(services: Services, session: Session, lang: str) -> str:
+    """"3 Mitglieder, 1 Manager, 0 Gäste": members, managers, visitors — a MANAGER_IDS
+    manager counts once, as a manager, whatever role their own row holds."""
+    configured = services.settings.manager_ids
+    roles = role_counts(session=session, excluding=configured)
+    return ", ".join((
+        count_of(lang, "members_count_members", roles.get("member", 0)),
+        count_of(lang, "members_count_managers", roles.get("manager", 0) + len(configured)),
+        count_of(lang, "members_count_visitors", roles.get("visitor", 0))))
 
 
 def members_command(services: Services, actor: Actor, args: str) -> Reply:
@@ -102,13 +112,11 @@ def members_command(services: Services, actor: Actor, args: str) -> Reply:
     lang = actor.language
     configured = services.settings.manager_ids
     with session_scope(services.engine) as session:
-        counts = role_counts(session=session)
+        counts = people_counts(services, session, lang)
         people = members_with_roles(session=session, roles=("manager", "member"),
                                     limit=MEMBERS_SHOWN, also=configured)
         waiting = count_open_join_requests(session=session)
-    lines = [t(lang, "members_list_title", members=counts.get("member", 0),
-               managers=counts.get("manager", 0) + len(configured),
-               visitors=counts.get("visitor", 0))]
+    lines = [t(lang, "members_list_title", people=counts)]
     for member in sorted(people, key=lambda m: (m.role != "manager", m.name.lower())):
         address = f"@{member.username}" if member.username else str(member.telegram_id)
         role = "manager" if member.telegram_id in configured else member.role

@@ -6,22 +6,19 @@ from __future__ import annotations
 import html
 
 from core.actor import Actor
-from core.i18n import t
-from core.members.contact import aware
+from core.i18n import count_of, t
+from core.locale import format_date, format_number
+from core.members.common import aware
+from core.members.roles import people_counts
 from core.reply import Reply
 from core.services import Services
 from knowledge.text import fold
-from storage.community import MONITORING_KINDS
-from storage.community_profiles import profile_stats
-from storage.community_requests import (
-    add_monitoring,
-    contact_stats,
-    count_searches,
-    monitoring_totals,
-    recent_monitoring,
-    role_counts,
-)
 from storage.engine import session_scope
+from storage.members.matchmaking import count_searches
+from storage.members.monitoring import add_monitoring, monitoring_totals, recent_monitoring
+from storage.members.profiles import profile_stats
+from storage.members.requests import contact_stats
+from storage.members.tables import MONITORING_KINDS
 
 # the talk's matchmaking example: 5 events, 190 participants, 62 company talks, 15 projects
 TALK_FIGURES = {"events": 5, "participants": 190, "talks": 62, "projects": 15}
@@ -59,51 +56,61 @@ def _add(services: Services, actor: Actor, kind_text: str, value_text: str) -> R
     with session_scope(services.engine) as session:
         before = monitoring_totals(session=session).get(kind, 0)
         if before + value < 0:
-            return Reply(t(lang, "members_stats_negative", total=before,
+            return Reply(t(lang, "members_stats_negative", total=format_number(before, lang),
                            kind=t(lang, f"members_stats_kind_{kind}")))
         add_monitoring(session=session, kind=kind, value=value, recorded_by=actor.user_id)
         total = before + value
-    return Reply(t(lang, "members_stats_added", value=f"{value:+d}",
-                   kind=t(lang, f"members_stats_kind_{kind}"), total=total))
+    return Reply(t(lang, "members_stats_added", value=_signed(value, lang),
+                   kind=t(lang, f"members_stats_kind_{kind}"),
+                   total=format_number(total, lang)))
+
+
+def _signed(value: int, lang: str) -> str:
+    """+40 / -2, digits grouped for the language."""
+    return ("+" if value > 0 else "") + format_number(value, lang)
 
 
 def _overview(services: Services, actor: Actor) -> Reply:
     lang = actor.language
     with session_scope(services.engine) as session:
-        roles = role_counts(session=session)
+        people = people_counts(services, session, lang)
         profiles = profile_stats(session=session)
         contacts = contact_stats(session=session)
         searches = count_searches(session=session)
         totals = monitoring_totals(session=session)
         recent = recent_monitoring(session=session, limit=RECENT_SHOWN)
-    stored_managers = roles.get("manager", 0)
+    number = {key: format_number(value, lang) for key, value in profiles.items()}
     lines = [
         t(lang, "members_stats_title"),
-        t(lang, "members_stats_members", members=roles.get("member", 0),
-          managers=stored_managers + len(services.settings.manager_ids),
-          visitors=roles.get("visitor", 0)),
-        t(lang, "members_stats_profiles", total=profiles["profiles"],
-          complete=profiles["complete"], visible=profiles["visible"],
-          imported=profiles["imported"], unclaimed=profiles["unclaimed"],
-          demo=profiles["demo"]),
-        t(lang, "members_stats_matchmaking", searches=searches, requests=contacts["total"],
-          accepted=contacts.get("accepted", 0), declined=contacts.get("declined", 0),
-          open=contacts.get("open", 0), forwarded=contacts.get("forwarded", 0)),
+        t(lang, "members_stats_members",
+          people=people),
+        t(lang, "members_stats_profiles",
+          total=count_of(lang, "members_count_profiles", profiles["profiles"]),
+          complete=number["complete"], visible=number["visible"],
+          imported=number["imported"], unclaimed=number["unclaimed"], demo=number["demo"]),
+        t(lang, "members_stats_matchmaking",
+          searches=count_of(lang, "members_count_searches", searches),
+          requests=count_of(lang, "members_count_requests", contacts["total"]),
+          accepted=count_of(lang, "members_count_introductions", contacts.get("accepted", 0)),
+          declined=format_number(contacts.get("declined", 0), lang),
+          open=format_number(contacts.get("open", 0), lang),
+          forwarded=format_number(contacts.get("forwarded", 0), lang)),
         "",
         t(lang, "members_stats_monitoring_title"),
     ]
     for kind in MONITORING_KINDS:
         lines.append(t(lang, "members_stats_monitoring_row",
-                       kind=t(lang, f"members_stats_kind_{kind}"), total=totals.get(kind, 0),
-                       talk=TALK_FIGURES[kind]))
+                       kind=t(lang, f"members_stats_kind_{kind}"),
+                       total=format_number(totals.get(kind, 0), lang),
+                       talk=format_number(TALK_FIGURES[kind], lang)))
     if recent:
         lines.append("")
         lines.append(t(lang, "members_stats_recent"))
         tz = services.settings.tz
         for entry, name in recent:
             lines.append(t(lang, "members_stats_recent_row",
-                           date=aware(entry.recorded_at).astimezone(tz).strftime("%d.%m.%Y"),
-                           value=f"{entry.value:+d}",
+                           date=format_date(aware(entry.recorded_at).astimezone(tz).date(), lang),
+                           value=_signed(entry.value, lang),
                            kind=t(lang, f"members_stats_kind_{entry.kind}"),
                            name=html.escape(name or "–")))
     lines.append("")

@@ -74,9 +74,10 @@ def selfcheck_chart(bars: list[ScoreBar], *, title: str, axis_label: str,
 @dataclass(frozen=True)
 class FundingBar:
     year: int
-    public_share: float | None  # None: no amounts recorded for this year
+    public_share: float | None  # None: not recorded, or recorded as 0 € (see `zero`)
     target: int | None  # the talk's public share for the cluster's age, None if unknown
     tick: str  # x-axis label, e.g. "2024\nYear 4"
+    zero: bool = False  # recorded, with 0 € in every source: labelled instead of a bar
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class FundingLabels:
     break_even: str  # the talk's break-even (vertical line)
     cluster_break_even: str  # the year the cluster's own share first reached 50 % (star)
     axis: str
+    zero: str = "0"  # the label of a year recorded as 0 € ("0 €" / "€0")
 
 
 def funding_chart(bars: list[FundingBar], labels: FundingLabels, *,
@@ -106,6 +108,10 @@ def funding_chart(bars: list[FundingBar], labels: FundingLabels, *,
     for bar, share in zip(recorded, public, strict=True):
         axes.text(bar.year, share / 2, f"{round(share)}%", ha="center", va="center",
                   color="white", fontsize=9, fontweight="bold", zorder=3)
+    for bar in bars:
+        if bar.zero:  # recorded, but without income: say so rather than leave a gap
+            axes.text(bar.year, 2, labels.zero, ha="center", va="bottom", fontsize=9,
+                      fontweight="bold", color=COLOURS["curve"], zorder=3)
     curve = [(b.year, b.target) for b in bars if b.target is not None]
     if curve:
         axes.plot([y for y, _ in curve], [v for _, v in curve], color=COLOURS["curve"],

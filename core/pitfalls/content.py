@@ -2,6 +2,11 @@
 
 `load_content` validates the file (10-15 statements, two or three per pitfall, both answer
 directions, every text in German and English) and raises `ContentError` naming every defect.
+
+This is the project's second reader of bilingual TOML (knowledge/base.py is the first, for
+the answers). knowledge/ offers no public loader to reuse yet (its `_read_toml` and
+`_language_table` are private); when it does, `_texts` and `_lists` should use it, and the
+file could then be loaded from knowledge/ like the answers.
 """
 
 from __future__ import annotations

@@ -117,13 +117,18 @@ def parse_amount(text: str) -> int:
     return amount
 
 
-def parse_year(text: str, *, this_year: int, founded: int | None = None,
-               founding: bool = False) -> int:
-    """A funding year (MIN_YEAR .. next year, not before founding) or a founding year."""
+def parse_year_word(text: str) -> int:
+    """Four ASCII digits (a year as typed; '²⁰²⁵' or '25' are not one)."""
     value = text.strip()
     if not is_number(value, 4) or len(value) != 4:
         raise InputError("pitfalls_funding_bad_year", text=value[:20])
-    year = int(value)
+    return int(value)
+
+
+def parse_year(text: str, *, this_year: int, founded: int | None = None,
+               founding: bool = False) -> int:
+    """A funding year (MIN_YEAR .. next year, not before founding) or a founding year."""
+    year = parse_year_word(text)
     latest = this_year if founding else this_year + 1  # next year's budget may be known
     if not MIN_YEAR <= year <= latest:
         raise InputError("pitfalls_funding_year_range", first=MIN_YEAR, last=latest)

@@ -1,9 +1,10 @@
 """/funding (managers): record income per year and source.
 
 Forms: `/funding` (overview, chart, buttons), `/funding YEAR FEES PUBLIC SERVICES PROJECTS`
-(one line), `/funding YEAR` (guided, from the first source), `/funding founded YEAR`.
-The guided dialog (feature "funding") asks the year, then each source in turn; buttons:
-funding:add (guided entry), funding:founded (ask the founding year).
+(one line), `/funding YEAR` (guided, from the first source), `/funding founded YEAR`,
+`/funding delete YEAR` (asks first; the button deletes).
+The guided dialog (funding.DIALOG) asks the year, then each source in turn; it is opened
+here or by the overview's buttons (funding.ACTIONS).
 """
 
 from __future__ import annotations
@@ -14,25 +15,40 @@ from core import dialogs
 from core.actor import Actor
 from core.dialogs import DialogState
 from core.i18n import t
-from core.pitfalls.formatting import euros, number
-from core.pitfalls.funding import amounts_of, founded, overview, save_year, this_year
-from core.pitfalls.funding_curve import SOURCES, InputError, parse_amount, parse_year
-from core.reply import Reply, refused_press
+from core.locale import format_number
+from core.pitfalls.formatting import euros
+from core.pitfalls.funding import (
+    DIALOG,
+    STEP_FOUNDED,
+    STEP_YEAR,
+    amounts_of,
+    delete_question,
+    founded,
+    overview,
+    save_year,
+    this_year,
+)
+from core.pitfalls.funding_curve import (
+    SOURCES,
+    InputError,
+    parse_amount,
+    parse_year,
+    parse_year_word,
+)
+from core.reply import Reply
 from core.services import Services
 from storage.engine import session_scope
-from storage.pitfall_data import get_funding, store_founded_year
+from storage.pitfalls.funding import get_funding, store_founded_year
 
-FEATURE = "funding"
-STEP_FOUNDED = "founded"
-STEP_YEAR = "year"
-# the remaining steps are named after the sources, asked in SOURCES order
 KEEP = "="  # in the dialog: keep the value recorded before
+FOUNDED_WORDS = ("founded", "gegründet", "gegruendet", "gruendung", "gründung")
+DELETE_WORDS = ("delete", "löschen", "loeschen", "entfernen", "remove")
 
 
 def explain(lang: str, error: InputError) -> str:
     """The text for a bad input, numbers formatted for the language."""
     values = {k: html.escape(v) if isinstance(v, str)
-              else number(v, lang) if k == "maximum" and isinstance(v, int) else v
+              else format_number(v, lang) if k == "maximum" and isinstance(v, int) else v
               for k, v in error.values.items()}
     return t(lang, error.key, **values)
 
@@ -40,7 +56,7 @@ def explain(lang: str, error: InputError) -> str:
 def _close_dialog(services: Services, actor: Actor) -> None:
     """A one-line entry supersedes a guided one left open (later text is a question again)."""
     state = dialogs.current(services, actor)
-    if state is not None and state.feature == FEATURE:
+    if state is not None and state.feature == DIALOG:
         dialogs.finish(services, actor)
 
 
@@ -73,17 +89,25 @@ def _usage_for(lang: str, error: InputError) -> Reply:
 
 
 def command(services: Services, actor: Actor, args: str) -> Reply:
-    """/funding [founded YEAR | YEAR [FEES PUBLIC SERVICES PROJECTS]]."""
+    """/funding [founded YEAR | delete YEAR | YEAR [FEES PUBLIC SERVICES PROJECTS]]."""
     lang, words = actor.language, args.split()
     if not words:
         return overview(services, lang)
-    if words[0].lower() in ("founded", "gegründet", "gegruendet", "gruendung", "gründung"):
+    if words[0].lower() in FOUNDED_WORDS:
         if len(words) != 2:
             return _usage(lang)
         reply, settled = set_founded(services, lang, words[1])
         if settled:
             _close_dialog(services, actor)
         return reply
+    if words[0].lower() in DELETE_WORDS:
+        if len(words) != 2:
+            return _usage(lang)
+        try:
+            year = parse_year_word(words[1])
+        except InputError as error:
+            return _usage_for(lang, error)
+        return delete_question(services, lang, year)
     if len(words) not in (1, 1 + len(SOURCES)):
         return _usage(lang, "pitfalls_funding_word_count", count=len(words))
     try:
@@ -116,26 +140,8 @@ def _ask_source(services: Services, lang: str, year: int, source: str) -> Reply:
 
 
 def _begin_sources(services: Services, actor: Actor, year: int) -> Reply:
-    dialogs.begin(services, actor, FEATURE, SOURCES[0], {"year": year, "amounts": {}})
+    dialogs.begin(services, actor, DIALOG, SOURCES[0], {"year": year, "amounts": {}})
     return _ask_source(services, actor.language, year, SOURCES[0])
-
-
-def press(services: Services, actor: Actor, parts: list[str]) -> Reply:
-    """Handle funding:add (guided entry) and funding:founded (ask the founding year)."""
-    lang = actor.language
-    if not actor.is_private_chat:
-        return refused_press(t(lang, "pitfalls_private_only"))
-    if parts == ["add"]:
-        dialogs.begin(services, actor, FEATURE, STEP_YEAR, {})
-        return Reply(t(lang, "pitfalls_funding_ask_year", year=this_year(services) - 1))
-    if parts == ["founded"]:
-        start = founded(services)
-        if start.source == "setting":
-            return refused_press(t(lang, "pitfalls_funding_founded_by_setting",
-                                   founded=start.year))
-        dialogs.begin(services, actor, FEATURE, STEP_FOUNDED, {})
-        return Reply(t(lang, "pitfalls_funding_ask_founded"))
-    return refused_press(t(lang, "stale_button"))
 
 
 def step(services: Services, actor: Actor, state: DialogState, text: str) -> Reply:
@@ -175,7 +181,7 @@ def _source_step(services: Services, actor: Actor, state: DialogState, text: str
         return Reply(explain(lang, error) + "\n" + again.text)
     following = SOURCES.index(state.step) + 1
     if following < len(SOURCES):
-        dialogs.advance(services, actor, FEATURE, SOURCES[following],
+        dialogs.advance(services, actor, DIALOG, SOURCES[following],
                         {"year": year, "amounts": amounts})
         return _ask_source(services, lang, year, SOURCES[following])
     dialogs.finish(services, actor)

@@ -1,14 +1,16 @@
 """/health and `cluster-advisor health`: the five pitfalls judged from the cluster's own data.
 
-`assess` gathers the counts (storage.pitfall_health) and applies the rules (health_rules);
-`as_json` is the documented JSON shape; `digest_lines` gives the weekly digest one line per
-pitfall that is warn or alert.
+`assess` gathers the counts (storage.pitfalls.health) and applies the rules (health_rules);
+`as_json` is the documented JSON shape (the evidence lists the ids of the plan items behind a
+finding); `render` is /health and `cluster-advisor health`; `digest_lines` gives the weekly
+digest one line per pitfall that is warn or alert, with only the checks that warn. The
+sentences themselves live in health_text.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,13 +18,14 @@ from core.actor import Actor
 from core.i18n import t
 from core.pitfalls import health_rules as rules
 from core.pitfalls.content import PITFALL_IDS, load_content
-from core.pitfalls.formatting import day, percent
+from core.pitfalls.formatting import long_day
 from core.pitfalls.funding import founded, funding_shares
+from core.pitfalls.health_text import check_lines, named_ids, needs_line
 from core.reply import Reply
 from core.services import Services
+from storage.clock import utcnow
 from storage.engine import session_scope
-from storage.models import utcnow
-from storage.pitfall_health import (
+from storage.pitfalls.health import (
     member_counts,
     plan_counts,
     profile_counts,
@@ -38,6 +41,8 @@ class PitfallHealth:
     id: str
     status: str
     evidence: dict[str, Any]
+    checks: dict[str, str] = field(default_factory=dict)  # each check's own status
+    missing: tuple[str, ...] = ()  # what a verdict still needs (see health_rules)
 
 
 def assess(services: Services, now: datetime | None = None) -> list[PitfallHealth]:
@@ -60,7 +65,8 @@ def assess(services: Services, now: datetime | None = None) -> list[PitfallHealt
         "quantity_over_quality": rules.quantity(members),
         "lack_of_openness": rules.openness(profiles, plan),
     }
-    return [PitfallHealth(p, findings[p].status, findings[p].evidence) for p in PITFALL_IDS]
+    return [PitfallHealth(p, findings[p].status, findings[p].evidence, findings[p].checks,
+                          findings[p].missing) for p in PITFALL_IDS]
 
 
 def as_json(services: Services, lang: str) -> dict[str, Any]:
@@ -72,75 +78,37 @@ def as_json(services: Services, lang: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------- words
-def _of(lang: str, key: str, **values: object) -> str:
-    return t(lang, f"pitfalls_ev_{key}", **values)
-
-
 def evidence_lines(lang: str, item: PitfallHealth) -> list[str]:
-    """The evidence as short sentences with the numbers (HTML-safe: numbers only)."""
-    e = item.evidence
-    lines: list[str] = []
-    if item.id == "unrealistic_expectations":
-        if e["active_items"]:
-            lines.append(_of(lang, "overdue", count=e["overdue_items"], total=e["active_items"],
-                             percent=percent(e["overdue_percent"])))
-        if e["multi_group_items"]:
-            lines.append(_of(lang, "rushed", count=e["items_due_too_soon"],
-                             total=e["multi_group_items"]))
-        lines = lines or [_of(lang, "no_active_items")]
-    elif item.id == "missing_monitoring":
-        if e["active_items"]:
-            lines.append(_of(lang, "no_kpi", count=e["items_without_kpi"],
-                             total=e["active_items"]))
-            lines.append(_of(lang, "stale", count=e["items_without_update"],
-                             total=e["active_items"], weeks=e["update_limit_days"] // 7))
-        else:
-            lines.append(_of(lang, "no_active_items"))
-        if e["days_since_selfcheck"] is not None:
-            lines.append(_of(lang, "selfcheck", days=e["days_since_selfcheck"]))
-        else:
-            lines.append(_of(lang, "selfcheck_never"))
-    elif item.id == "unbalanced_funding":
-        if e["year"] is None:
-            lines.append(_of(lang, "funding_none"))
-        elif e["cluster_year"] is None or e["recommended_public_percent"] is None:
-            lines.append(_of(lang, "funding_no_founded", year=e["year"],
-                             share=percent(e["public_percent"])))
-        else:
-            lines.append(_of(lang, "funding", year=e["year"], age=e["cluster_year"],
-                             share=percent(e["public_percent"]),
-                             target=percent(e["recommended_public_percent"])))
-    elif item.id == "quantity_over_quality":
-        if e["members"]:
-            lines.append(_of(lang, "passive", count=e["passive"], total=e["members"],
-                             percent=percent(e["passive_percent"]),
-                             profiles=e["with_profile"]))
-        else:
-            lines.append(_of(lang, "no_members"))
-    elif item.id == "lack_of_openness":
-        if e["profiles"]:
-            lines.append(_of(lang, "hidden", count=e["hidden_profiles"], total=e["profiles"]))
-        if e["items_with_groups"]:
-            lines.append(_of(lang, "single_group", count=e["single_group_items"],
-                             total=e["items_with_groups"]))
-        lines = lines or [_of(lang, "openness_none")]
-    return lines
+    """The evidence as short sentences with the numbers and the items behind a finding."""
+    return [line for _, line in check_lines(lang, item.id, item.evidence)]
+
+
+def warning_lines(lang: str, item: PitfallHealth) -> list[str]:
+    """Only the sentences of the checks that warn (for the digest)."""
+    return [line for check, line in check_lines(lang, item.id, item.evidence)
+            if item.checks.get(check) in (rules.WARN, rules.ALERT)]
 
 
 def render(services: Services, lang: str, items: list[PitfallHealth]) -> str:
     content = load_content()
-    blocks = [t(lang, "pitfalls_health_title", date=day(utcnow(), lang, services.settings.tz))]
+    blocks = [t(lang, "pitfalls_health_title",
+                date=long_day(utcnow(), lang, services.settings.tz))]
+    named: list[int] = []
     for item in items:
         pitfall = content.pitfall(item.id)
         lines = [t(lang, "pitfalls_health_row", icon=ICONS[item.status],
                    title=html.escape(pitfall.title[lang]),
                    status=t(lang, f"pitfalls_health_status_{item.status}"))]
         lines.extend(f"• {line}" for line in evidence_lines(lang, item))
-        if item.status == rules.UNKNOWN and item.id != "unbalanced_funding":
-            lines.append(t(lang, "pitfalls_health_too_little", minimum=rules.MIN_SAMPLE))
+        if item.status == rules.UNKNOWN and item.missing:
+            lines.append(f"• {needs_line(lang, item.missing)}")
         lines.append(f"→ <i>{html.escape(pitfall.health_advice[lang])}</i>")
         blocks.append("\n".join(lines))
-    blocks.append(t(lang, "pitfalls_health_footer"))
+        named.extend(named_ids(item.evidence))
+    footer = t(lang, "pitfalls_health_footer")
+    if named:
+        footer = t(lang, "pitfalls_health_open_item", id=named[0]) + "\n" + footer
+    blocks.append(footer)
     return "\n\n".join(blocks)
 
 
@@ -149,13 +117,14 @@ def command(services: Services, actor: Actor, args: str) -> Reply:
     return Reply(render(services, actor.language, assess(services)))
 
 
-def digest_lines(services: Services, lang: str) -> list[str]:
-    """One line per pitfall that is warn or alert (for the weekly digest); [] when none."""
+def digest_lines(services: Services, lang: str, at: datetime) -> list[str]:
+    """One line per pitfall that is warn or alert at `at`, with only the checks that warn
+    (the weekly digest's hook)."""
     content = load_content()
     lines = []
-    for item in assess(services):
+    for item in assess(services, at):
         if item.status in (rules.WARN, rules.ALERT):
             title = html.escape(content.pitfall(item.id).title[lang])
             lines.append(f"{ICONS[item.status]} {title}: "
-                         + "; ".join(evidence_lines(lang, item)))
+                         + "; ".join(warning_lines(lang, item)))
     return lines

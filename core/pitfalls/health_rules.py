@@ -1,21 +1,25 @@
 """The health rules: small pure functions from counts to a status and its evidence.
 
-Statuses: ok, warn, alert, or unknown when there is no data (never a made-up ok). A pitfall
-with several parts gets the worst status of the parts that have data; it is unknown only
-when no part has data. Shares are judged only from MIN_SAMPLE cases on: fewer are anecdotes.
+Statuses: ok, warn, alert, or unknown when the data do not allow a verdict (never a made-up
+ok). Each pitfall is judged by one or more checks. A warning needs only the check that found
+it; an all-clear needs every check: a pitfall is ok only when no check lacks data. A check
+that cannot apply yet (no action with several groups that could be rushed, a self-check not
+due before six months) does not hold the verdict back. Shares are judged only from MIN_SAMPLE
+cases on: fewer are anecdotes. `Finding.missing` says what a verdict still needs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from core.pitfalls.funding_curve import CURVE_TOLERANCE_POINTS, YearShares
-from storage.pitfall_health import MemberCounts, PlanCounts, ProfileCounts, SelfCheckInfo
+from core.pitfalls.funding_curve import CURVE_TOLERANCE_POINTS, YearShares, compare
+from storage.pitfalls.health import MemberCounts, PlanCounts, ProfileCounts, SelfCheckInfo
 
 UNKNOWN, OK, WARN, ALERT = "unknown", "ok", "warn", "alert"
 SEVERITY = (UNKNOWN, OK, WARN, ALERT)
+NOT_DUE = "not_due"  # a check's status only: it cannot apply yet (not a pitfall status)
 
 MIN_SAMPLE = 3  # a share of one or two items or members is an anecdote, not a pattern
 # unrealistic expectations
@@ -35,16 +39,37 @@ PASSIVE_WARN, PASSIVE_ALERT = 30, 50  # % of members with neither a profile nor 
 HIDDEN_WARN, HIDDEN_ALERT = 30, 50  # % of members' profiles hidden from matchmaking
 SINGLE_GROUP_WARN, SINGLE_GROUP_ALERT = 30, 60  # % of actions with one participant group
 
+# what a check lacking data needs (text keys pitfalls_health_need_<need>)
+NEEDS = {"overdue": "active_items", "kpi": "active_items", "stale": "active_items",
+         "passive": "members", "hidden": "profiles", "single_group": "items_with_groups"}
+
 
 @dataclass(frozen=True)
 class Finding:
     status: str
     evidence: dict[str, Any]
+    checks: dict[str, str] = field(default_factory=dict)  # each check's own status
+    missing: tuple[str, ...] = ()  # what a verdict still needs: keys of NEEDS' values
 
 
 def worst(*statuses: str) -> str:
     """The most severe status; unknown parts are ignored unless all are unknown."""
     return max(statuses, key=SEVERITY.index, default=UNKNOWN)
+
+
+def judged(checks: dict[str, str], evidence: dict[str, Any]) -> Finding:
+    """A warning from any check; ok only when no check lacks data; else unknown."""
+    statuses = [status for status in checks.values() if status != NOT_DUE]
+    alarms = [status for status in statuses if status in (WARN, ALERT)]
+    if alarms:
+        status = worst(*alarms)
+    elif statuses and all(status == OK for status in statuses):
+        status = OK
+    else:
+        status = UNKNOWN
+    missing = tuple(dict.fromkeys(NEEDS[name] for name, check in checks.items()
+                                  if check == UNKNOWN and name in NEEDS))
+    return Finding(status, evidence, checks, missing)
 
 
 def share(part: int, whole: int) -> int | None:
@@ -64,12 +89,16 @@ def by_share(part: int, whole: int, warn_from: int, alert_from: int) -> str:
 
 def expectations(plan: PlanCounts) -> Finding:
     """Overdue actions, and broad actions due sooner than their scope allows."""
-    overdue = by_share(plan.overdue, plan.active, OVERDUE_WARN, OVERDUE_ALERT)
-    rushed = UNKNOWN if plan.broad == 0 else WARN if plan.rushed else OK
-    return Finding(worst(overdue, rushed), {
+    checks = {
+        "overdue": by_share(plan.overdue, plan.active, OVERDUE_WARN, OVERDUE_ALERT),
+        # each rushed action is a finding in itself; without broad actions none can be rushed
+        "rushed": NOT_DUE if plan.broad == 0 else WARN if plan.rushed else OK}
+    return judged(checks, {
         "active_items": plan.active, "overdue_items": plan.overdue,
         "overdue_percent": share(plan.overdue, plan.active),
-        "multi_group_items": plan.broad, "items_due_too_soon": plan.rushed})
+        "overdue_item_ids": list(plan.overdue_ids),
+        "multi_group_items": plan.broad, "items_due_too_soon": plan.rushed,
+        "due_too_soon_item_ids": list(plan.rushed_ids)})
 
 
 def _selfcheck_status(info: SelfCheckInfo, now: datetime) -> tuple[str, int | None]:
@@ -78,7 +107,7 @@ def _selfcheck_status(info: SelfCheckInfo, now: datetime) -> tuple[str, int | No
         return (WARN if days > SELFCHECK_MAX_AGE_DAYS else OK), days
     if info.in_use_since is not None and (now - info.in_use_since).days > SELFCHECK_MAX_AGE_DAYS:
         return WARN, None  # the bot has been in use for six months, no self-check at all
-    return UNKNOWN, None
+    return NOT_DUE, None  # none yet, and none is due before six months of use
 
 
 def monitoring(plan: PlanCounts, info: SelfCheckInfo, now: datetime) -> Finding:
@@ -90,38 +119,47 @@ def monitoring(plan: PlanCounts, info: SelfCheckInfo, now: datetime) -> Finding:
     elif plan.active >= MIN_SAMPLE and 100 * plan.without_kpi / plan.active >= NO_KPI_ALERT:
         kpi = ALERT
     else:
-        kpi = WARN
-    stale = by_share(plan.stale, plan.active, STALE_WARN, STALE_ALERT)
+        kpi = WARN  # every action needs a KPI: one without is a finding in itself
     selfcheck, days = _selfcheck_status(info, now)
-    return Finding(worst(kpi, stale, selfcheck), {
+    checks = {"kpi": kpi, "stale": by_share(plan.stale, plan.active, STALE_WARN, STALE_ALERT),
+              "selfcheck": selfcheck}
+    return judged(checks, {
         "active_items": plan.active, "items_without_kpi": plan.without_kpi,
+        "no_kpi_item_ids": list(plan.without_kpi_ids),
         "items_without_update": plan.stale, "update_limit_days": STALE_AFTER_DAYS,
+        "no_update_item_ids": list(plan.stale_ids),
         "last_selfcheck": info.last_taken.date().isoformat() if info.last_taken else None,
         "days_since_selfcheck": days})
 
 
 def funding(shares: list[YearShares], founded: int | None) -> Finding:
-    """The public share of the latest recorded year against the curve for the cluster's age."""
+    """The public share of the latest year with income against the curve for the cluster's
+    age; years recorded as 0 € count as recorded but have no share to judge."""
     latest = next((s for s in reversed(shares) if s.public is not None), None)
     evidence: dict[str, Any] = {
-        "founded": founded, "year": latest.year if latest else None,
+        "founded": founded, "recorded_years": [s.year for s in shares],
+        "years_without_income": [s.year for s in shares if s.public is None],
+        "year": latest.year if latest else None,
         "cluster_year": latest.age if latest else None,
         "public_percent": round(latest.public) if latest and latest.public is not None else None,
         "recommended_public_percent": latest.target if latest else None,
-        "points_above_curve": None}
+        "points_above_curve": None, "against_curve": None}
     if latest is None or latest.public is None or latest.target is None:
-        return Finding(UNKNOWN, evidence)
+        # the evidence line says what is missing (a year with income, the founding year)
+        return Finding(UNKNOWN, evidence, {"funding": UNKNOWN})
     above = latest.public - latest.target
     evidence["points_above_curve"] = round(above)
-    if above > FUNDING_ALERT_POINTS:
-        return Finding(ALERT, evidence)
-    return Finding(WARN if above > CURVE_TOLERANCE_POINTS else OK, evidence)
+    evidence["against_curve"] = compare(latest.public, latest.target)  # above, on, below
+    status = (ALERT if above > FUNDING_ALERT_POINTS else
+              WARN if above > CURVE_TOLERANCE_POINTS else OK)
+    return Finding(status, evidence, {"funding": status})
 
 
 def quantity(members: MemberCounts) -> Finding:
     """Members with neither a profile nor any activity, against all members."""
-    status = by_share(members.passive, members.members, PASSIVE_WARN, PASSIVE_ALERT)
-    return Finding(status, {
+    checks = {"passive": by_share(members.passive, members.members, PASSIVE_WARN,
+                                  PASSIVE_ALERT)}
+    return judged(checks, {
         "members": members.members, "with_profile": members.with_profile,
         "with_activity": members.with_activity, "passive": members.passive,
         "passive_percent": share(members.passive, members.members)})
@@ -129,11 +167,13 @@ def quantity(members: MemberCounts) -> Finding:
 
 def openness(profiles: ProfileCounts, plan: PlanCounts) -> Finding:
     """Profiles hidden from matchmaking; actions whose participants come from one group."""
-    hidden = by_share(profiles.hidden, profiles.profiles, HIDDEN_WARN, HIDDEN_ALERT)
-    single = by_share(plan.single_group, plan.with_groups, SINGLE_GROUP_WARN,
-                      SINGLE_GROUP_ALERT)
-    return Finding(worst(hidden, single), {
+    checks = {
+        "hidden": by_share(profiles.hidden, profiles.profiles, HIDDEN_WARN, HIDDEN_ALERT),
+        "single_group": by_share(plan.single_group, plan.with_groups, SINGLE_GROUP_WARN,
+                                 SINGLE_GROUP_ALERT)}
+    return judged(checks, {
         "profiles": profiles.profiles, "hidden_profiles": profiles.hidden,
         "hidden_percent": share(profiles.hidden, profiles.profiles),
         "items_with_groups": plan.with_groups, "single_group_items": plan.single_group,
-        "single_group_percent": share(plan.single_group, plan.with_groups)})
+        "single_group_percent": share(plan.single_group, plan.with_groups),
+        "single_group_item_ids": list(plan.single_group_ids)})

@@ -9,12 +9,12 @@ from __future__ import annotations
 from core.actor import Actor
 from core.i18n import t
 from core.pitfalls.content import load_content
+from core.pitfalls.report import advice_block, chart, score_rows
 from core.pitfalls.scoring import average, worst
-from core.pitfalls.selfcheck import advice_block, chart, score_rows
 from core.reply import Reply
 from core.services import Services
 from storage.engine import session_scope
-from storage.pitfall_data import latest_member_results
+from storage.pitfalls.selfcheck import latest_member_results
 
 # Below three answers an average would let a manager read (or subtract) one person's result.
 MIN_MEMBERS_FOR_SUMMARY = 3
@@ -29,6 +29,8 @@ def summary(services: Services, actor: Actor, args: str) -> Reply:
     with session_scope(services.engine) as session:
         results = latest_member_results(session=session)
         scores = [{k: int(v) for k, v in r.scores.items()} for r in results]
+    if not results:
+        return Reply(t(lang, "pitfalls_summary_none", minimum=MIN_MEMBERS_FOR_SUMMARY))
     if len(results) < MIN_MEMBERS_FOR_SUMMARY:
         return Reply(t(lang, "pitfalls_summary_too_few", count=len(results),
                        minimum=MIN_MEMBERS_FOR_SUMMARY))

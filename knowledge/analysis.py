@@ -1,0 +1,337 @@
+"""Turn a text (a question, or a phrasing of a knowledge entry) into weighted terms.
+
+The same analysis runs over the knowledge base when the index is built and over every
+question, so both sides agree on keys. A term is one content word of the text with:
+- `keys`: the language-neutral keys it can match, each with a weight — its lemma (1.0), a
+  two-word phrase it is part of ("business model", 1.0), their translations (weighted by
+  how far they can be trusted, knowledge.language.bridge.weighted_translations: a
+  translation into a word of the knowledge base's own texts counts more than a
+  dictionary's odd sense such as "cluster" -> "Haufen"); the verb of a German -ung noun
+  ("Spezialisierung" -> "spezialisieren", 0.8); a German compound's parts;
+- `general`: how much the word says in general language (knowledge.language.weights), so
+  "machen" or "Firma" count less than "Wärmepumpe";
+- `noun`, `name`: an unknown noun carries the request ("Wetter in Tampere"), while a name
+  the knowledge base mentions in passing ("Tampere") must not carry a question alone.
+Function words are dropped before anything else, so they never count as unknown; chat
+spellings are written out first ("hw do u" = "how do you"), and a hyphenated word of
+function words stays one word ("Know-how"). Number words weigh as little as digits. Intent
+words become intent terms ("?why", "?amount", "?what", "?now"). Misspelt words are
+repaired only on the question side, and only when the general lexicon does not know them.
+Each distinct word is analysed once per Analyser and its terms are shared (an index of
+10,000 entries has a million phrasings but some 30,000 words).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from knowledge.language import (
+    CHAT_SPELLINGS,
+    fold,
+    general_weight,
+    german_verb,
+    intents,
+    is_function_word,
+    is_german_noun,
+    is_known,
+    lemma,
+    lexicon,
+    split,
+    tokens,
+    weighted_translations,
+    words,
+)
+from knowledge.language.function_words import DROPPED, INTENT_CUES
+
+PHRASE_WEIGHT = 1.0
+PART_SHARE = 0.5  # a known compound's parts, as extra keys
+DIGIT_WEIGHT = 0.3
+UMLAUT_WEIGHT = 0.8
+DERIVATION_WEIGHT = 0.8  # "Spezialisierung" ~ "spezialisieren", "Förderung" ~ "fördern"
+NAME_MAX_ZIPF = 4.5  # a word no dictionary lists is a name below this frequency (Nokia)
+# "Know-how", "Follow-up": a hyphenated word whose parts alone would all be dropped
+_HYPHENATED = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+# number words say as little as digits ("fünf Stolpersteine"; "in Acht nehmen")
+NUMBER_WORDS = frozenset("""
+    null eins zwei drei vier fuenf sechs sieben acht neun zehn elf zwoelf zero one two three
+    four five six seven eight nine ten eleven twelve
+""".split())
+MAX_CACHED = 200_000  # words whose analysis an Analyser keeps
+COST_WORDS = frozenset({"kosten", "kostet", "cost", "costs", "preis", "price", "gebuehr",
+                        "fee", "fees"})
+
+
+@dataclass(slots=True)
+class Term:
+    """One content word (or intent) of a text and the keys it may match."""
+
+    word: str
+    own: str
+    keys: dict[str, float]
+    general: float
+    noun: bool = False
+    name: bool = False
+    intent: bool = False
+    certainty: float = 1.0  # < 1 when the word was a repaired typo
+
+
+def _add(keys: dict[str, float], key: str, weight: float) -> None:
+    if weight > keys.get(key, 0.0):
+        keys[key] = weight
+
+
+def is_name(word: str) -> bool:
+    """A word no dictionary lists and no compound rule explains (Tampere, ELMOS, Nokia)."""
+    record = lexicon().get(word)
+    if record is not None and (record.german or record.english or record.zipf >= NAME_MAX_ZIPF
+                               or record.lemma != word):
+        return False
+    return split(word) is None
+
+
+def derived_verb(word: str) -> str | None:
+    """The verb a German -ung noun comes from ("Spezialisierung" -> "spezialisieren")."""
+    if not word.endswith("ung") or len(word) < 7:
+        return None
+    stem = word[:-3]
+    if stem[-1] in "lr" and stem[-2] not in "aeiou":  # "Entwicklung" -> "entwickeln"
+        return german_verb(stem[:-1] + "e" + stem[-1] + "t")
+    return german_verb(stem + "t")
+
+
+def _joined_hyphens(text: str) -> str:
+    """Join "Know-how" to "Knowhow" when its parts are all function words."""
+    if "-" not in text:
+        return text
+
+    def join(found: re.Match[str]) -> str:
+        parts = found.group(0).split("-")
+        if all(is_function_word(fold(part)) for part in parts):
+            return "".join(parts)
+        return found.group(0)
+    return _HYPHENATED.sub(join, text)
+
+
+_INTENT_TERMS: dict[str, Term] = {}
+
+
+def _intent_term(key: str) -> Term:
+    term = _INTENT_TERMS.get(key)
+    if term is None:
+        term = _INTENT_TERMS[key] = Term(key, key, {key: 1.0}, 1.0, intent=True)
+    return term
+
+
+_RAW_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """(folded word, capitalised) of every word of a text, chat spellings written out
+    ("hw" -> "how"); like knowledge.language.tokens, as plain tuples, for speed."""
+    found: list[tuple[str, bool]] = []
+    for raw in _RAW_TOKEN.findall(text):
+        if raw.isascii():
+            found.append((raw.lower(), raw[0].isupper()))
+        else:
+            capital = raw[0].isupper()
+            found.extend((token.word, capital) for token in tokens(raw))
+    if not _CHAT.isdisjoint([word for word, _ in found]):
+        found = [(written, capital) for word, capital in found
+                 for written in CHAT_SPELLINGS.get(word, (word,))]
+    return found
+
+
+_CHAT = frozenset(CHAT_SPELLINGS)
+
+
+class _KnownWords:
+    """Whether the lexicon lists a word: only two such words can form one of its phrases,
+    so a pair with a word nobody knows is not looked up (a look-up that fails costs a
+    bisection, and a knowledge base has many such pairs)."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        found = self._known.get(word)
+        if found is None:
+            if len(self._known) > MAX_CACHED:
+                self._known.clear()
+            found = self._known[word] = lexicon().get(word) is not None
+        return found
+
+
+class Analyser:
+    """Text -> terms, given the words a knowledge base uses (for lemmas and compounds)."""
+
+    def __init__(self, vocabulary: frozenset[str],
+                 repair: Callable[[str], tuple[str, float] | None] | None = None,
+                 index_keys: frozenset[str] = frozenset(),
+                 own: frozenset[str] | None = None) -> None:
+        self.vocabulary = vocabulary
+        self.repair = repair
+        self.index_keys = index_keys
+        # every word is analysed once: its lemma and its terms (copied on use, since a
+        # phrase key may be added to a term); bounded, since questions bring new words
+        self._lemmas: dict[str, str] = {}
+        self._known_words = _KnownWords()
+        self._words: dict[tuple[str, bool], tuple[Term, ...]] = {}
+        # the lemma keys of the knowledge base's own words: translations into them count
+        # fully, translations into anything else (a dictionary's odd sense) less
+        self.own = own if own is not None else frozenset(self.lemma(w) for w in vocabulary)
+
+    def lemma(self, word: str) -> str:
+        """The lemma key of a folded word, the knowledge base's words counting as known."""
+        found = self._lemmas.get(word)
+        if found is None:
+            if len(self._lemmas) > MAX_CACHED:
+                self._lemmas.clear()
+            found = self._lemmas[word] = lemma(word, self.vocabulary)
+        return found
+
+    def _with_translations(self, keys: dict[str, float], key: str, weight: float) -> None:
+        _add(keys, key, weight)
+        for target, factor in weighted_translations(key, self.own):
+            _add(keys, target, weight * factor)
+
+    def terms(self, text: str) -> list[Term]:
+        """The terms of a text. Terms are shared between texts: do not change them."""
+        if "-" in text:
+            text = _joined_hyphens(text)
+        found = _tokens(text)
+        mixed_case = text not in (text.lower(), text.upper())
+        content = [(index, word, capital) for index, (word, capital) in enumerate(found)
+                   if word not in DROPPED and len(word) > 1]
+        result: list[Term] = []
+        skip = -1
+        last = len(content) - 1
+        joining = bool(self.index_keys)
+        for position, (index, word, capital) in enumerate(content):
+            if index <= skip:
+                continue
+            if joining and position < last:
+                following = content[position + 1]
+                joined = self._joined(word, following[1])
+                if joined:
+                    word, skip = joined, following[0]
+            result.extend(self._word_terms(word, mixed_case and capital and index > 0))
+        if len(result) > 1:
+            self._phrases(result)
+        folded = [word for word, _ in found]
+        if not INTENT_CUES.isdisjoint(folded) or not COST_WORDS.isdisjoint(folded):
+            for key in sorted(self._intents(folded)):
+                result.append(_intent_term(key))
+        return result
+
+    @staticmethod
+    def _intents(folded: list[str]) -> set[str]:
+        found = intents(folded)
+        if COST_WORDS.intersection(folded):
+            found.add("?amount")
+        return found
+
+    def _joined(self, word: str, following: str) -> str | None:
+        """Two neighbours that form one known word ("Lebens Zyklus", "E Mobilitaet")."""
+        if not following or not self.index_keys:
+            return None
+        joined = self.lemma(word + following)
+        if joined in self.index_keys and not (
+                self.lemma(word) in self.index_keys and self.lemma(following) in self.index_keys):
+            return word + following
+        return None
+
+    def _word_terms(self, word: str, capital: bool) -> tuple[Term, ...]:
+        """The (shared) terms of one word; `capital`: written as a German noun."""
+        cached = self._words.get((word, capital))
+        if cached is None:
+            if len(self._words) > MAX_CACHED:
+                self._words.clear()
+            noun = (capital or is_german_noun(word)) and word not in NUMBER_WORDS
+            cached = self._words[(word, capital)] = tuple(
+                Term(t.word, t.own, t.keys, t.general, noun=noun, name=t.name,
+                     certainty=t.certainty) for t in self._analyse_word(word))
+        return cached
+
+    def _analyse_word(self, word: str) -> list[Term]:
+        own = self.lemma(word)
+        general = min(general_weight(word), general_weight(own))
+        if word in NUMBER_WORDS:
+            general = min(general, DIGIT_WEIGHT)
+        certainty = 1.0
+        if word.isdigit():
+            return [Term(word, word, {word: 1.0}, DIGIT_WEIGHT)]
+        if self.index_keys and own not in self.index_keys:
+            parts = split(own, self.vocabulary)
+            if parts and any(part in self.index_keys for part in parts):
+                return [term for part in parts for term in self._analyse_word(part)]
+            if self.repair is not None and not is_known(word):
+                repaired = self.repair(word)
+                if repaired is not None:
+                    word, certainty = repaired
+                    own = self.lemma(word)
+                    general = min(general_weight(word), general_weight(own))
+        keys: dict[str, float] = {}
+        self._with_translations(keys, own, 1.0)
+        verb = derived_verb(own)
+        if verb is not None:
+            self._with_translations(keys, verb, DERIVATION_WEIGHT)
+        for variant in self._umlaut_variants(word):  # "forderung" may mean "foerderung"
+            self._with_translations(keys, self.lemma(variant), UMLAUT_WEIGHT)
+        for part in split(own, self.vocabulary) or ():
+            self._with_translations(keys, part, PART_SHARE)
+        return [Term(word, own, keys, general, name=is_name(own), certainty=certainty)]
+
+    def _umlaut_variants(self, word: str) -> list[str]:
+        """Words of the knowledge base that differ from `word` by one dropped umlaut.
+
+        Typing "u" for "ü" gives a correct word as often as not ("Forderung" is a word),
+        so the word stays itself and the variant is only added as a weaker key."""
+        if not self.index_keys or word in self.vocabulary:
+            return []
+        found = []
+        for position, char in enumerate(word):
+            if char in "aou" and word[position + 1: position + 2] != "e":
+                variant = word[:position + 1] + "e" + word[position + 1:]
+                if variant in self.vocabulary:
+                    found.append(variant)
+        return found
+
+    def _phrases(self, terms: list[Term]) -> None:
+        """Give two neighbouring words the key of the phrase they form, if one is known.
+
+        Terms are shared, so a term that gains a phrase key is replaced by a copy."""
+        copied: set[int] = set()
+        for position in range(len(terms) - 1):
+            first, second = terms[position], terms[position + 1]
+            if first.intent or second.intent:
+                continue
+            phrase = f"{first.own} {second.own}"
+            if phrase not in self.index_keys and (
+                    first.own not in self._known_words or second.own not in self._known_words
+                    or lexicon().get(phrase) is None):
+                continue
+            for at in (position, position + 1):
+                term = terms[at]
+                if at not in copied:
+                    copied.add(at)
+                    term = terms[at] = Term(term.word, term.own, dict(term.keys),
+                                            term.general, noun=term.noun, name=term.name,
+                                            certainty=term.certainty)
+                self._with_translations(term.keys, phrase, PHRASE_WEIGHT)
+
+
+def folded_words(text: str) -> list[str]:
+    """Content words of a text, folded (for vocabularies and language hints)."""
+    return [word for word in words(_joined_hyphens(text)) if not is_function_word(word)]
+
+
+def distinct_words(texts: Iterable[str]) -> set[str]:
+    """The distinct content words of many texts (one pass over all of them)."""
+    folded = (text if text.isascii() else fold(text) for text in texts)
+    found = set(words("\n".join(_joined_hyphens(text) if "-" in text else text
+                                 for text in folded)))
+    return {word for word in found if not is_function_word(word)}

@@ -1,0 +1,64 @@
+"""Folding and tokenising: the one place that decides when two spellings are the same word.
+
+rapidfuzz does no preprocessing of its own (since 3.0) and the lexicon is stored folded, so
+every text that reaches a matcher goes through `fold` first: lower case, umlauts written as
+ae/oe/ue, ß as ss (so "Förderung", "Foerderung" and "FOERDERUNG" are one word), accents
+dropped ("café" = "cafe"). Hyphens and apostrophes split words ("E-Mobilität" = "e
+mobilitaet"); a matcher that wants "E-Mobilität" = "Emobilität" joins neighbours itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_RAW_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# letters NFKD takes apart: accented Latin, ligatures, full-width and super/subscript forms
+_DECOMPOSABLE = re.compile("[\u00a0-\u024f\u1e00-\u1eff\u2070-\u209f\ufb00-\ufb06\uff00-\uffef]")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """Lower-case, spell umlauts as ae/oe/ue/ss, drop accents."""
+    if text.isascii():
+        return text.lower()
+    lowered = text.lower().translate(_UMLAUTS)
+    if lowered.isascii() or not _DECOMPOSABLE.search(lowered):
+        return lowered  # dashes, quotes, emoji: no letters to fold, words() drops them
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
+
+
+def words(text: str) -> list[str]:
+    """Split folded text into words; punctuation and emoji separate words and vanish."""
+    return [word for word in _NON_WORD.split(fold(text)) if word]
+
+
+class Token(NamedTuple):
+    """One word of a text: folded, and whether it was written with a capital letter.
+
+    German capitalises nouns, so in a mixed-case German question a capitalised word that
+    is not first is most likely a noun: a matcher can weigh an unknown noun ("Wetter",
+    "Kubernetes") more than an unknown verb ("passieren"). (A named tuple: a knowledge
+    base's index makes millions of them.)
+    """
+
+    word: str
+    capital: bool
+    position: int
+
+
+def tokens(text: str) -> list[Token]:
+    """The folded words of `text`, each with its capitalisation and position."""
+    result: list[Token] = []
+    append = result.append
+    for raw in _RAW_TOKEN.findall(text):
+        if raw.isascii():  # letters and digits only: folding is lower-casing
+            append(Token(raw.lower(), raw[0].isupper(), len(result)))
+            continue
+        capital = raw[:1].isupper()
+        for piece in words(raw):
+            append(Token(piece, capital, len(result)))
+    return result

@@ -1,0 +1,129 @@
+"""Function words and intent words: the only hand-made word lists of the language layer.
+
+Function words (articles, pronouns, auxiliaries, chat fillers such as "moin", "gibts",
+"nen") never count as content, known or unknown: "Wie geht's dir heute?" has nothing to
+look up. Intent words say what kind of answer is wanted (why, since when, where, who, how
+many); they are not content either, but they become intent keys ("?why") that a matcher can
+compare with the intent of a knowledge-base phrasing: "Warum dauert das so lange?" prefers
+the entry whose question starts with "warum", and "Wann ist das nächste Treffen?" finds no
+entry that answers a "when".
+"""
+
+from __future__ import annotations
+
+GERMAN = frozenset("""
+    aber alle allem allen aller alles als also am an andere anderen anderer anderes auch auf
+    aus bei beim bin bis bitte bist da dabei dafuer dagegen daher damit dann daran darauf
+    daraus darf darin darueber darum das dass davon dazu dein deine deinem deinen deiner dem
+    den denen denn der deren des dessen dich die dies diese diesem diesen dieser dieses dir
+    doch dort du durch ein eine einem einen einer eines einfach er erklaer erklaere erklaeren
+    erzaehl erzaehle es etwa etwas euch eure euer eurem euren eurer fuer gab geben gehoert
+    genau gern gerne gibt gibts gilt hab habe haben hast hat hatte hatten heisst hier ich ihm
+    ihn ihnen ihr ihre ihrem ihren ihrer im in ins ist ja jemand jetzt jetz kann kannst kein
+    keine keinen koennen koennte koenntest konkret kurz man mal mehr mein meine meinem meinen
+    meiner mich mir mit moechte muss muessen musst nach nicht noch nun nur ob oder sagen sag
+    sagt sein seine seinem seinen seiner sich sie sind so soll sollen sollte sollten ueber um
+    und uns unser unsere unserem unseren unserer unter viel vielleicht vom von vor war waere
+    waren was welche welchem welchen welcher welches wenn werden wie wir wird wo woran worauf
+    worin worum wozu wurde wurden zu zum zur zwischen eigentlich halt wohl bedeutet bedeuten
+    meint meinst gemeint versteht verstehen definiert definieren definiere
+    erlaeutern erlaeutere hallo danke hi hey moin servus info infos information
+    informationen frage fragen thema geht gehts wirklich schon sowieso ueberhaupt ganz ganzen
+    liegt steckt merkt merken macht machen tun gibts eben immer oft sehr bloss irgendwie
+    sozusagen ok okay tag heute gestern ja nein ne nen nem ner nix nichts wat isn denn dann
+    usw bzw etc eher alles laut kurze kurzer mich dich sich selbst selber wieder weiter
+    einmal mehrere manche jeder jede jedes jeden jedem
+""".split())
+
+ENGLISH = frozenset("""
+    a about above after again all also am an and any are as at be because been being between
+    both but by can could did do does doing done each explain for from further get gets give
+    had has have having he her here him his how i if in into is it its just know let me mean
+    means meant more most much my no nor not of on once only or other our ours out over own
+    please same she should so some such tell than thank thanks that the their them then there
+    these they this those through to too under until up us very was we were what whats which
+    while will with would you your yours hello hi hey info information question questions
+    topic actually really exactly briefly basically anyway anything something
+    stuff thing things ok okay today explained explanation now yes s t d ll re ve m
+    etc vs lot lots meaning define defined
+""".split())
+
+FUNCTION_WORDS = GERMAN | ENGLISH
+
+# Chat spellings, written out before anything else ("hw do u" = "how do you", "wieviele" =
+# "wie viele"), so that they count as the words they stand for, not as unknown words.
+CHAT_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "wat": ("what",), "wot": ("what",), "hw": ("how",), "u": ("you",), "ur": ("your",),
+    "r": ("are",), "y": ("why",), "pls": ("please",), "plz": ("please",), "thx": ("thanks",),
+    "ppl": ("people",), "kinda": ("kind", "of"), "sorta": ("sort", "of"), "yrs": ("years",),
+    "diff": ("difference",), "q": ("question",), "abt": ("about",), "w": ("with",),
+    "wanna": ("want", "to"), "gonna": ("going", "to"), "gotta": ("got", "to"),
+    "wieviel": ("wie", "viel"), "wieviele": ("wie", "viele"), "wievielen": ("wie", "vielen"),
+    "kommts": ("kommt", "es"), "gehts": ("geht", "es"), "fuers": ("fuer", "das"),
+    "wos": ("wo", "es"), "obs": ("ob", "es"), "wenns": ("wenn", "es"),
+}
+
+# intent key -> words (folded) that ask for it; "wie viele"/"how many" are handled as pairs
+INTENTS: dict[str, frozenset[str]] = {
+    "?why": frozenset({"warum", "wieso", "weshalb", "weswegen", "why"}),
+    "?when": frozenset({"wann", "when", "seit"}),
+    "?where": frozenset({"wo", "where", "wohin"}),
+    "?who": frozenset({"wer", "wem", "wen", "who", "whom", "whose"}),
+    # the current state of things: a talk cannot know it ("Wie viele Mitglieder hat der
+    # Verein aktuell?", "What's the share price today?")
+    "?now": frozenset({"aktuell", "aktuelle", "aktuellen", "aktueller", "derzeit",
+                       "derzeitig", "derzeitige", "momentan", "heute", "heutige", "today",
+                       "currently", "tonight", "tomorrow", "morgen", "yesterday", "gestern"}),
+}
+NOW_PAIRS = frozenset({("right", "now"), ("at", "moment"), ("this", "year"),
+                       ("dieses", "jahr"), ("diesem", "jahr"), ("this", "week"),
+                       ("diese", "woche")})
+AMOUNT_PAIRS = frozenset({("wie", "viel"), ("wie", "viele"), ("wie", "hoch"),
+                          ("how", "many"), ("how", "much"), ("how", "high")})
+AMOUNT = "?amount"
+DEFINE_PAIRS = frozenset({("was", "ist"), ("was", "sind"), ("was", "bedeutet"),
+                          ("was", "heisst"), ("what", "is"), ("what", "are"),
+                          ("what", "does"), ("what", "s")})
+DEFINE = "?what"
+# "was versteht man unter ...", "was meint ihr mit ...", "what do you mean by ...": a word
+# that asks for a meaning, anywhere in a question that has a "was"/"what"
+MEANING_WORDS = frozenset({"bedeutet", "bedeuten", "meint", "meinst", "gemeint", "versteht",
+                           "heisst", "mean", "means", "meant", "meaning"})
+QUESTION_WHAT = frozenset({"was", "what", "whats"})
+# "wie ist X definiert", "define X": always a definition request
+DEFINE_WORDS = frozenset({"definiert", "definieren", "definiere", "define", "defined"})
+# "erklär mir X", "explain X": a definition request unless it asks how, why, when ...
+EXPLAIN_WORDS = frozenset({"erklaer", "erklaere", "erklaeren", "erklaert", "erlaeutern",
+                           "erlaeutere", "explain"})
+HOW_WORDS = frozenset({"wie", "how"})
+INTENT_OF = {word: key for key, group in INTENTS.items() for word in group}
+
+
+# every word that can start an intent (a cheap test before looking for one)
+INTENT_CUES = (frozenset(INTENT_OF) | {pair[0] for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS}
+               | MEANING_WORDS | DEFINE_WORDS | EXPLAIN_WORDS | {"whats"})
+DROPPED = FUNCTION_WORDS | frozenset(INTENT_OF)  # and every one-letter word
+
+
+def is_function_word(word: str) -> bool:
+    """True for a folded word that carries no content (articles, pronouns, fillers)."""
+    return word in FUNCTION_WORDS or word in INTENT_OF or len(word) < 2
+
+
+def intents(folded: list[str]) -> set[str]:
+    """The intent keys of a folded word sequence."""
+    found = {INTENT_OF[word] for word in folded if word in INTENT_OF}
+    for pair in zip(folded, folded[1:], strict=False):
+        if pair in AMOUNT_PAIRS:
+            found.add(AMOUNT)
+        elif pair in DEFINE_PAIRS or pair[0] == "whats":
+            found.add(DEFINE)
+        elif pair in NOW_PAIRS:
+            found.add("?now")
+    present = set(folded)
+    if DEFINE not in found and (
+            present & DEFINE_WORDS
+            or (present & MEANING_WORDS and present & QUESTION_WHAT)
+            or (present & EXPLAIN_WORDS and not found and not present & HOW_WORDS)):
+        found.add(DEFINE)
+    return found

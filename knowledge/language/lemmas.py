@@ -1,0 +1,124 @@
+"""Lemmas: one key per word for all its inflected forms, German and English alike.
+
+The lemma comes from the shipped lexicon (Ding's inflection groups, see lexicon.py); a form
+the lexicon lacks is reduced by knowledge.language.inflection against the lexicon and any
+extra vocabulary (a matcher passes the words of its knowledge base, so "Wissensspillovern"
+finds "wissensspillover"). A word nobody knows stays itself.
+
+Why not Snowball (PyStemmer) any more: its stems collide across meanings — "business" and
+"busy" both become "busi", "Raten" and "Rat" both "rat", "Gründen" and "Grund" both "grund"
+— and a stem is no key for the German-English bridge. `snowball_stem` is kept for code that
+has not moved yet (the member keyword matcher).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from functools import lru_cache
+
+import Stemmer  # PyStemmer: the Snowball algorithms in C
+
+from knowledge.language.inflection import reduce
+from knowledge.language.lexicon import lexicon
+
+_GERMAN = Stemmer.Stemmer("german")
+_ENGLISH = Stemmer.Stemmer("english")
+_NOTHING: frozenset[str] = frozenset()
+
+
+def _known(word: str, lang: str) -> bool:
+    """A dictionary word of the language whose ending was stripped."""
+    record = lexicon().get(word)
+    return record is not None and (record.german if lang == "de" else record.english)
+
+
+# German finite verb forms the lexicon maps to a wrong headword ("gibt" -> "gib", "hilft" ->
+# "Hilfe", "arbeitet" -> "Arbeit", "schrumpft" -> "Schrumpf") or not at all ("wächst",
+# "sehe"): the ending is stripped and the infinitive looked for, with the present tense's
+# vowel change undone ("gibt" -> "geben", "läuft" -> "laufen", "wächst" -> "wachsen").
+_VERB_ENDINGS = ("t", "st", "et", "est", "te", "ten", "tet", "test", "e")
+_VOWEL_CHANGES = (("aeu", "au"), ("ae", "a"), ("oe", "o"), ("ie", "e"), ("i", "e"))
+_IRREGULAR = {"nimmt": "nehmen", "nimmst": "nehmen", "nehme": "nehmen", "wird": "werden",
+              "wirst": "werden", "tritt": "treten", "weiss": "wissen", "weisst": "wissen"}
+MIN_VERB_ZIPF = 3.0
+
+
+def _infinitive(candidate: str) -> bool:
+    record = lexicon().get(candidate)
+    if record is None or record.noun or record.lemma != candidate or not (
+            candidate.endswith("en") or len(candidate) >= 6 and candidate.endswith(("ern",
+                                                                                   "eln"))):
+        return False
+    if record.german:
+        return record.zipf_de >= MIN_VERB_ZIPF
+    return candidate.endswith("ieren") and record.zipf_de >= MIN_VERB_ZIPF - 0.5
+
+
+def _vowel_variants(base: str) -> list[str]:
+    found = [base]
+    for changed, plain in _VOWEL_CHANGES:
+        position = base.rfind(changed)
+        if position > 0:
+            found.append(base[:position] + plain + base[position + len(changed):])
+    return found
+
+
+@lru_cache(maxsize=100_000)
+def german_verb(word: str) -> str | None:
+    """The infinitive of a German finite verb form ("wächst" -> "wachsen"), or None."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    record = lexicon().get(word)
+    if record is not None and (record.noun or (record.english and not record.german)):
+        return None
+    for ending in _VERB_ENDINGS:
+        base = word[: -len(ending)]
+        if not word.endswith(ending) or len(base) < 3:
+            continue
+        if ending == "e" and record is not None and record.german:
+            continue  # "Ende", "gerne": a listed word ending in -e is no verb form
+        for variant in _vowel_variants(base):
+            for candidate in (variant + "en", variant + "n"):
+                if candidate != word and _infinitive(candidate):
+                    return candidate
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def _lemma(word: str) -> str | None:
+    record = lexicon().get(word)
+    if len(word) >= 4 and (record is None or record.lemma == word or not _infinitive(
+            record.lemma)):
+        verb = german_verb(word)
+        if verb is not None:
+            return verb
+    if record is not None and (record.german or record.english or record.lemma != word):
+        return record.lemma
+    base = reduce(word, _known)
+    if base is None:
+        return None
+    found = lexicon().get(base)
+    return found.lemma if found is not None else base
+
+
+def lemma(word: str, extra: Container[str] = _NOTHING) -> str:
+    """The lemma key of a folded word; `extra` holds further known words (a KB's)."""
+    found = _lemma(word)
+    if found is not None:
+        return found
+    if extra:
+        base = reduce(word, lambda candidate, _: candidate in extra)
+        if base is not None:
+            return base
+    return word
+
+
+def phrase_key(folded: list[str], extra: Container[str] = _NOTHING) -> str:
+    """The key of a multi-word term: its words' lemmas, space-separated ("heat pump")."""
+    return " ".join(lemma(word, extra) for word in folded)
+
+
+@lru_cache(maxsize=65536)
+def snowball_stem(word: str) -> str:
+    """Snowball stem shared by German and English forms (the previous matcher's key)."""
+    return _GERMAN.stemWord(_ENGLISH.stemWord(word))

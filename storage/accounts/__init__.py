@@ -1,0 +1,1 @@
+"""Everyone who has talked to the bot (kernel: identity, roles, language)."""

@@ -1,0 +1,84 @@
+"""Data access for members: keyword-only functions that take the session to work in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, SQLModel, col, select
+
+from storage.accounts.tables import Member
+from storage.clock import utcnow
+from storage.dialogs.tables import DialogRow
+
+
+def get_member(*, session: Session, telegram_id: int) -> Member | None:
+    return session.exec(select(Member).where(Member.telegram_id == telegram_id)).first()
+
+
+def touch_member(
+    *, session: Session, telegram_id: int, name: str, username: str | None, language: str
+) -> Member:
+    """Return the member for this Telegram user, creating it on first contact.
+
+    Name and username follow what Telegram reports; the language is only set on creation,
+    afterwards it is the member's own choice (/language). Writing again clears a
+    "blocked the bot" mark.
+    """
+    member = get_member(session=session, telegram_id=telegram_id)
+    if member is None:
+        member = Member(telegram_id=telegram_id, name=name[:200], username=username,
+                        language=language)
+        session.add(member)
+        session.flush()
+    elif (member.name != name[:200] or member.username != username
+          or member.unreachable_since is not None):
+        # a user who writes again has unblocked the bot: reminders may reach them again
+        member.name, member.username, member.updated_at = name[:200], username, utcnow()
+        member.unreachable_since = None
+        session.add(member)
+    return member
+
+
+def set_language(*, session: Session, telegram_id: int, language: str) -> Member | None:
+    member = get_member(session=session, telegram_id=telegram_id)
+    if member is not None:
+        member.language, member.updated_at = language, utcnow()
+        session.add(member)
+    return member
+
+
+def stored_manager_ids(*, session: Session) -> list[int]:
+    """Telegram ids of members promoted to manager (MANAGER_IDS are not stored)."""
+    return list(session.exec(select(Member.telegram_id).where(Member.role == "manager")))
+
+
+def all_manager_ids(*, session: Session, configured: Iterable[int]) -> list[int]:
+    """Everyone who acts as a manager: the configured MANAGER_IDS and promoted members
+    (the console user, id 0, is never one)."""
+    stored = stored_manager_ids(session=session)
+    return sorted({i for i in (*configured, *stored) if i > 0})
+
+
+def _row(model: SQLModel, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    data = model.model_dump()
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()
+            if k not in skip}
+
+
+def account_data(*, session: Session, telegram_id: int) -> dict[str, Any]:
+    """The kernel's rows about a person, for their data export: member row, open dialog."""
+    member = get_member(session=session, telegram_id=telegram_id)
+    dialog = session.get(DialogRow, telegram_id)
+    return {
+        "member": _row(member, skip=("id",)) if member else None,
+        "open_dialog": _row(dialog) if dialog else None,
+    }
+
+
+def forget_account(*, session: Session, telegram_id: int) -> None:
+    """Delete the kernel's rows about a person (after every feature has forgotten them)."""
+    session.execute(delete(DialogRow).where(col(DialogRow.telegram_id) == telegram_id))
+    session.execute(delete(Member).where(col(Member.telegram_id) == telegram_id))

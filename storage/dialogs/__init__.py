@@ -1,0 +1,1 @@
+"""Open guided dialogs (kernel: the dialog-state store)."""

@@ -1,0 +1,1 @@
+"""The members feature's storage: tables and data access by topic."""

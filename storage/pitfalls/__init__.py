@@ -1,0 +1,1 @@
+"""The pitfalls feature: self-check results, funding records, the counts for /health."""

@@ -1,0 +1,1 @@
+"""The questions feature: the log of questions the advisor could not answer."""

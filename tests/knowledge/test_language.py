@@ -1,0 +1,167 @@
+"""The language layer on its own: folding, lemmas, compounds, bridge, weights, typo repair."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.language import (
+    TypoRepair,
+    affinity,
+    concepts,
+    detect_language,
+    fold,
+    general_weight,
+    intents,
+    is_function_word,
+    is_known,
+    lemma,
+    snowball_stem,
+    split,
+    tokens,
+    translations,
+    weighted_concepts,
+    weighted_translations,
+    words,
+)
+
+
+def test_folding_makes_spellings_equal() -> None:
+    assert fold("Förderung") == fold("Foerderung") == fold("FOERDERUNG") == "foerderung"
+    assert fold("Straße") == "strasse" and fold("café") == "cafe"
+    assert words("E-Mobilität, bitte!") == ["e", "mobilitaet", "bitte"]
+    assert [t.capital for t in tokens("Das Wetter heute")] == [True, True, False]
+
+
+@pytest.mark.parametrize(("form", "expected"), [
+    ("waermepumpen", "waermepumpe"), ("netzwerken", "netzwerk"), ("clustern", "cluster"),
+    ("zuschuesse", "zuschuss"), ("gefoerdert", "foerdern"), ("companies", "company"),
+    ("networks", "network"), ("beitraege", "beitrag"),
+])
+def test_lemma_reduces_inflected_forms(form: str, expected: str) -> None:
+    assert lemma(form) == expected
+
+
+def test_lemmas_keep_apart_what_snowball_merges() -> None:
+    assert snowball_stem("business") == snowball_stem("busy")
+    assert lemma("business") != lemma("busy")
+    assert snowball_stem("raten") == snowball_stem("rat")
+    assert lemma("raten") != lemma("rat")
+
+
+def test_lemma_of_an_unknown_word_uses_the_extra_vocabulary() -> None:
+    assert lemma("wissensspillovern") == "wissensspillovern"
+    assert lemma("wissensspillovern", frozenset({"wissensspillover"})) == "wissensspillover"
+
+
+@pytest.mark.parametrize(("word", "parts"), [
+    ("clusterlebenszyklus", ("cluster", "lebenszyklus")),
+    ("mitgliedsbeitraege", ("mitglied", "beitrag")),
+    ("branchenexperten", ("branche", "experte")),
+    ("kreislaufwirtschaft", ("kreislauf", "wirtschaft")),
+])
+def test_compounds_split_into_dictionary_words(word: str, parts: tuple[str, ...]) -> None:
+    assert split(word) == parts
+
+
+@pytest.mark.parametrize("word", ["unternehmen", "vortrag", "beispiel", "business"])
+def test_ordinary_words_are_not_split(word: str) -> None:
+    assert split(word) is None
+
+
+def test_bridge_translates_both_ways() -> None:
+    assert "heat pump" in translations("waermepumpe")
+    assert "waermepumpe" in translations("heat pump")
+    assert "circular economy" in translations("kreislaufwirtschaft")
+    assert "kreislaufwirtschaft" in translations("circular economy")
+    assert "weather" in translations("wetter")
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("Wärmepumpen", "heat pumps"), ("Wärmepumpe", "heat pump"),
+    ("Kreislaufwirtschaft", "circular economy"), ("Leichtbau", "lightweight design"),
+    ("Leichtbau", "lightweight construction"), ("Logistik", "logistics"),
+    ("Geschäftsmodelle", "business models"), ("Wärmepumpen", "Wärmepumpe"),
+])
+def test_concepts_of_a_term_and_its_translation_overlap(first: str, second: str) -> None:
+    assert concepts(first) & concepts(second)
+    assert affinity(first, second) >= 0.8
+
+
+def test_concepts_of_unrelated_terms_do_not_overlap_strongly() -> None:
+    assert affinity("Logistik", "Wärmepumpe") == 0.0
+    assert affinity("heat pump", "business model") < 0.3
+    weights = weighted_concepts("Wärmepumpen")
+    assert weights["waermepumpe"] == 1.0 and 0 < weights["heat pump"] < 1.0
+
+
+def test_general_weight_tells_everyday_words_from_content_words() -> None:
+    assert general_weight("waermepumpe") == 1.0
+    assert general_weight("machen") < 0.4 < general_weight("foerderung") < 1.0
+    assert general_weight("kubernetes") == 1.0
+
+
+def test_function_words_never_count_as_content() -> None:
+    for word in ("und", "the", "gibts", "moin", "nen", "warum", "why"):
+        assert is_function_word(word)
+    for word in ("cluster", "wetter", "netzwerk"):
+        assert not is_function_word(word)
+
+
+def test_typo_repair_leaves_correct_words_alone() -> None:
+    repair = TypoRepair(["cluster", "weiter", "netzwerk", "stolpersteine"])
+    assert repair.repair("clsuter") == ("cluster", pytest.approx(0.86, abs=0.01))
+    assert repair.repair("netzwrek") is not None
+    for correct in ("wetter", "weiter", "raten", "muster"):
+        assert is_known(correct)
+        assert repair.repair(correct) is None
+    assert repair.repair("clst") is None  # too short to guess
+
+
+def test_language_detection() -> None:
+    assert detect_language("Was ist ein Cluster?", "en") == "de"
+    assert detect_language("What is a cluster?", "de") == "en"
+    assert detect_language("Wärmepumpe", "en") == "de"
+    assert detect_language("cluster", "de") == "de" and detect_language("cluster", "en") == "en"
+
+
+@pytest.mark.parametrize(("form", "expected"), [
+    ("wächst", "wachsen"), ("sehe", "sehen"), ("schrumpft", "schrumpfen"),
+    ("gibt", "geben"), ("läuft", "laufen"), ("hilft", "helfen"), ("arbeitet", "arbeiten"),
+    ("spezialisiert", "spezialisieren"), ("braucht", "brauchen"),
+])
+def test_german_verb_forms_reduce_to_the_infinitive(form: str, expected: str) -> None:
+    assert lemma(fold(form)) == expected
+
+
+@pytest.mark.parametrize("word", ["markt", "branche", "ende", "rate", "plane", "state"])
+def test_nouns_and_english_words_are_no_verb_forms(word: str) -> None:
+    assert lemma(word) == word
+
+
+def test_definition_questions_carry_the_definition_intent() -> None:
+    for text in ("Was versteht man unter einem Cluster?", "Was meint ihr mit Cluster?",
+                 "What do you mean by cluster?", "Erklär mir Cluster",
+                 "Wie ist ein Cluster definiert?", "Define cluster"):
+        assert "?what" in intents(words(text)), text
+    assert "?what" not in intents(words("Erklär mir, wie man einen Aktionsplan schreibt"))
+
+
+def test_questions_about_the_present_carry_the_now_intent() -> None:
+    for text in ("Wie viele Mitglieder hat unser Cluster aktuell?",
+                 "how many members does our cluster have right now",
+                 "What's the share price today?"):
+        assert "?now" in intents(words(text)), text
+
+
+def test_content_words_that_were_function_words() -> None:
+    assert not is_function_word("bedeutung") and not is_function_word("quickly")
+
+
+def test_noisy_translations_of_core_words_weigh_less() -> None:
+    cluster = dict(weighted_translations("cluster", {"netzwerk"}))  # not the KB's words
+    assert cluster["haufen"] < cluster["ansammlung"] < 0.7
+    assert dict(weighted_translations("bergfried"))["keep"] < 0.85 * 0.8  # not mutual
+    plain = dict(weighted_translations("keep"))
+    own = dict(weighted_translations("keep", {"aufbewahren"}))  # a word of the KB's texts
+    assert own["aufbewahren"] == plain["aufbewahren"]
+    assert own["aufheben"] < plain["aufheben"]

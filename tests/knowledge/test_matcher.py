@@ -1,0 +1,174 @@
+"""Question matching: the table of real-world questions, and the robustness it promises."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from knowledge.base import load_knowledge_base
+from knowledge.matcher import Matcher
+
+CASES = tomllib.loads((Path(__file__).parent.parent / "data" / "matcher_cases.toml")
+                      .read_text(encoding="utf-8"))["case"]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_knowledge_base())
+
+
+def test_case_table_is_large_and_covers_every_entry(matcher: Matcher) -> None:
+    assert len(CASES) >= 60
+    expected = {case["expect"] for case in CASES if case["expect"]}
+    assert expected == {entry.id for entry in matcher.knowledge_base.entries}
+    assert sum(1 for case in CASES if not case["expect"]) >= 10
+
+
+DEV_SET = Path(__file__).parent.parent / "data" / "dev" / "questions.toml"
+# Measured after the phrasing enrichment and the matcher fixes of issue #9 (thresholds
+# chosen on split "tune"): held in-scope 0.77 (122/158), out-of-scope 0.85 (45/53).
+HELD_IN_SCOPE_FLOOR = 0.73
+HELD_OUT_OF_SCOPE_FLOOR = 0.81
+
+# Cases of the table the matcher gets wrong, with the reason; each is checked to stay
+# wrong (strict xfail), so a fix shows up and the case moves back into the table.
+KNOWN_WRONG = {
+    "Vor welchen Stolpersteinen sollten wir uns beim Netzwerkmanagement in Acht nehmen?":
+        "'Stolpersteine' is a phrasing word of good_cooperation (the talk's overview) too, "
+        "so it hardly tells pitfalls_overview apart; the bot asks good_cooperation or "
+        "management_activities back",
+    "what does a network need to last long term":
+        "network_needs_time and sustainable_network_needs share 'long term'/'langfristig'; "
+        "the two score within a point",
+}
+
+
+def _case_outcome(matcher: Matcher, case: dict[str, str]) -> tuple[bool, str]:
+    """Right: the expected entry answered, or offered as one of the two `close` ones;
+    for an out-of-scope case, no answer and no "did you mean"."""
+    match = matcher.match(case["q"], fallback_lang="de")
+    found = match.entry.id if match.entry else (
+        "close:" + "/".join(e.id for e in match.close) if match.close else "")
+    if not case["expect"]:
+        return match.entry is None and not match.close, found
+    if match.entry is not None:
+        return match.entry.id == case["expect"], found
+    return any(entry.id == case["expect"] for entry in match.close), found
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(case, marks=pytest.mark.xfail(reason=KNOWN_WRONG[case["q"]], strict=True))
+    if case["q"] in KNOWN_WRONG else case
+    for case in CASES], ids=[c["q"][:60] for c in CASES])
+def test_case_table_question_is_answered_right(matcher: Matcher, case: dict[str, str]
+                                               ) -> None:
+    right, found = _case_outcome(matcher, case)
+    assert right, (case["q"], case["expect"], found)
+
+
+def _right(matcher: Matcher, question: dict) -> bool:
+    lang = "de" if question["lang"] == "mixed" else question["lang"]
+    match = matcher.match(question["text"], lang)
+    if not question["expect"]:
+        return match.entry is None and not match.close
+    if match.entry is not None:
+        return match.entry.id in question["expect"]
+    return any(entry.id in question["expect"] for entry in match.close)
+
+
+@pytest.mark.skipif(not DEV_SET.exists(), reason="dev set not present")
+def test_held_out_dev_questions_stay_above_the_measured_floor(matcher: Matcher) -> None:
+    held = [q for q in tomllib.loads(DEV_SET.read_text(encoding="utf-8"))["q"]
+            if q["split"] == "held"]
+    inside = [_right(matcher, q) for q in held if q["expect"]]
+    outside = [_right(matcher, q) for q in held if not q["expect"]]
+    assert sum(inside) / len(inside) >= HELD_IN_SCOPE_FLOOR
+    assert sum(outside) / len(outside) >= HELD_OUT_OF_SCOPE_FLOOR
+
+
+def test_close_candidates_are_two_entries_and_no_answer(matcher: Matcher) -> None:
+    seen = 0
+    for case in CASES:
+        match = matcher.match(case["q"], fallback_lang="de")
+        if match.close:
+            seen += 1
+            assert match.entry is None and len(match.close) == 2
+            assert match.close[0] != match.close[1]
+    ranked = matcher.rank("Fehler passieren doch sowieso, kann man die überhaupt vermeiden?")
+    assert len(ranked) >= 2 and ranked[0][0] >= ranked[1][0]
+
+
+def test_weather_in_a_city_of_the_talk_is_not_answered(matcher: Matcher) -> None:
+    for question in ("Wie ist das Wetter heute in Tampere?", "What is the weather in Bern?"):
+        assert matcher.match(question).entry is None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["q"][:50] for c in CASES])
+def test_question_language_is_detected(matcher: Matcher, case: dict[str, str]) -> None:
+    if case["expect"]:
+        assert matcher.match(case["q"], fallback_lang="xx").lang in (case["lang"], "xx")
+        assert matcher.match(case["q"], fallback_lang=case["lang"]).lang == case["lang"]
+
+
+@pytest.mark.parametrize("variant", [
+    "Förderung Finanzierung Balance", "Foerderung Finanzierung Balance",
+    "FORDERUNG FINANZIERUNG BALANCE", "finanzierung, förderung; balance!!!",
+    "Balance Finanzierung Förderung",
+])
+def test_spelling_case_punctuation_and_order_do_not_matter(matcher: Matcher, variant: str
+                                                           ) -> None:
+    match = matcher.match(variant)
+    assert match.entry is not None and match.entry.id == "funding_balance"
+
+
+def test_compound_and_split_forms_agree(matcher: Matcher) -> None:
+    joined = matcher.match("Clusterlebenszyklus Phasen")
+    split = matcher.match("Cluster Lebenszyklus Phasen")
+    assert joined.entry is not None and split.entry is not None
+    assert joined.entry.id == split.entry.id == "life_cycle"
+
+
+def test_kubernetes_cluster_is_out_of_scope_but_gets_suggestions(matcher: Matcher) -> None:
+    match = matcher.match("What is a Kubernetes cluster?")
+    assert match.entry is None and match.score < matcher.confident_score
+    assert match.lang == "en"
+
+
+def test_no_content_words_means_no_match(matcher: Matcher) -> None:
+    for text in ["", "???", "😀😀", "und oder aber", "the of and"]:
+        match = matcher.match(text)
+        assert match.entry is None and match.content_words == 0
+
+
+@pytest.mark.parametrize("question", [
+    "Wie wird das Wetter morgen?", "What is the capital of France?", "Erzähl mir einen Witz",
+    "How do I bake bread?", "Wer ist Bundeskanzler?", "HPC cluster scheduling with slurm",
+])
+def test_everyday_questions_outside_the_table_get_no_confident_answer(
+        matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).entry is None
+
+
+def test_an_unknown_strong_word_gets_no_did_you_mean(matcher: Matcher) -> None:
+    for question in ("What is a Kubernetes cluster?", "What's the Nokia stock price today?",
+                     "Wie viele Mitglieder hat unser Cluster aktuell?"):
+        match = matcher.match(question, "en")
+        assert match.entry is None and not match.close, question
+
+
+@pytest.mark.parametrize("question", [
+    "Was versteht man unter einem Cluster?", "Was meint ihr mit Cluster?",
+    "What do you mean by cluster?", "Erklär mir Cluster",
+])
+def test_a_question_about_the_word_cluster_alone_asks_for_the_definition(
+        matcher: Matcher, question: str) -> None:
+    match = matcher.match(question, "de")
+    assert match.entry is not None and match.entry.id == "what_is_a_cluster", (
+        question, match.score, [e.id for e in match.close])
+
+
+def test_hyphenated_function_words_stay_one_word(matcher: Matcher) -> None:
+    terms = matcher._analyser.terms("Wie fließt Know-how zwischen Firmen?")
+    assert "knowhow" in {term.own for term in terms}

@@ -1,0 +1,2 @@
+"""Tests of the members feature: joining, roles, profiles, matchmaking, introductions,
+statistics, privacy."""

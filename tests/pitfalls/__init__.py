@@ -1,0 +1,1 @@
+"""Tests of the pitfalls feature: self-check, funding, health, charts."""

@@ -1,0 +1,122 @@
+"""The question feature through the transport-free core, as any transport would call it."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from core.actor import Role
+from core.router import press_button, run_command
+from core.questions import ask
+from core.services import Services
+from storage.engine import session_scope
+from storage.questions.tables import UnansweredQuestion
+from tests.conftest import actor
+
+
+def _unanswered(services: Services) -> list[UnansweredQuestion]:
+    with session_scope(services.engine) as session:
+        return list(session.exec(select(UnansweredQuestion)).all())
+
+
+def test_german_question_gets_german_answer_with_related_buttons(services: Services) -> None:
+    reply = ask(services, actor(services, language_code="en"), "Was ist ein Cluster?")
+    assert "räumliche Konzentration" in reply.text
+    assert reply.flat_choices and all(c.data.startswith("kb:topic:") for c in reply.flat_choices)
+    assert all(c.data.endswith(":de") for c in reply.flat_choices)
+
+
+def test_english_question_gets_english_answer_even_for_german_member(services: Services) -> None:
+    reply = ask(services, actor(services, language_code="de"), "what is the difference "
+                "between a cluster and a network")
+    assert "network" in reply.text.lower() and "Netzwerk" not in reply.text
+
+
+def test_out_of_scope_question_is_logged_and_gets_no_answer(services: Services) -> None:
+    reply = ask(services, actor(services), "Wie backe ich einen Apfelkuchen?")
+    assert "nicht sicher" in reply.text
+    logged = _unanswered(services)
+    assert [row.text for row in logged] == ["Wie backe ich einen Apfelkuchen?"]
+    assert logged[0].telegram_id == 7
+
+
+def test_low_confidence_offers_at_most_three_topic_buttons(services: Services) -> None:
+    reply = ask(services, actor(services, language_code="en"), "what is a kubernetes cluster")
+    assert "not sure" in reply.text
+    assert 1 <= len(reply.flat_choices) <= 3
+    pressed = press_button(services, actor(services), reply.flat_choices[0].data)
+    assert pressed.text.startswith("<b>") and "cluster" in pressed.text.lower()
+
+
+def test_user_text_is_escaped_in_replies(services: Services) -> None:
+    reply = ask(services, actor(services), "<script>alert(1)</script> & <b>Wetter</b>?")
+    assert "<script>" not in reply.text and "&lt;script&gt;" in reply.text
+    assert "&amp;" in reply.text
+
+
+def test_empty_emoji_and_greeting_get_a_hint_and_are_not_logged(services: Services) -> None:
+    for text in ["", "   ", "😀🚀🎉", "hallo", "?!"]:
+        reply = ask(services, actor(services), text)
+        assert reply.text and "nicht sicher" not in reply.text
+    assert _unanswered(services) == []
+
+
+def test_huge_message_is_refused_and_nothing_stored(services: Services) -> None:
+    reply = ask(services, actor(services), "Cluster " * 700)
+    assert "zu lang" in reply.text and "5.599 Zeichen" in reply.text
+    assert _unanswered(services) == []
+
+
+def test_unanswered_is_for_managers_only(services: Services) -> None:
+    ask(services, actor(services), "Wie wird das Wetter morgen?")
+    member_reply = run_command(services, actor(services, 8), "unanswered", "")
+    assert "nur für Cluster-Manager" in member_reply.text
+    manager_reply = run_command(services, actor(services, 42), "unanswered", "")
+    assert "Wetter morgen" in manager_reply.text and "(1×)" in manager_reply.text
+
+
+def test_repeated_unanswered_questions_are_counted(services: Services) -> None:
+    for _ in range(3):
+        ask(services, actor(services), "Was kostet ein Parkplatz?")
+    reply = run_command(services, actor(services, 1, role=Role.MANAGER), "unanswered", "")
+    assert "(3×)" in reply.text
+
+
+def test_forged_and_stale_buttons_change_nothing(services: Services) -> None:
+    user = actor(services)
+    for data in ["kb:topic:does_not_exist", "kb:delete:all", "nope:x", "", "kb:", "lang:set:fr",
+                 "kb:chapter:unknown", "x" * 64]:
+        reply = press_button(services, user, data)
+        assert reply.notice, data
+    assert actor(services).language == "de"
+
+
+def test_topic_browser_walks_chapters_to_an_answer(services: Services) -> None:
+    user = actor(services, language_code="en")
+    chapters = run_command(services, user, "topics", "")
+    assert len(chapters.flat_choices) == len(services.knowledge.chapters)
+    chapter = press_button(services, user, chapters.flat_choices[0].data)
+    assert chapter.edit and chapter.flat_choices[-1].data.startswith("kb:chapters")
+    answer = press_button(services, user, chapter.flat_choices[0].data)
+    assert answer.text.startswith("<b>")
+
+
+def test_language_command_switches_and_rejects_unknown_language(services: Services) -> None:
+    user = actor(services)
+    refused = run_command(services, user, "language", "fr")
+    assert "/language de" in refused.text and len(refused.flat_choices) == 2
+    assert actor(services).language == "de"
+    run_command(services, user, "language", "en")
+    assert actor(services).language == "en"
+    assert "Welcome" in run_command(services, actor(services), "start", "").text
+
+
+def test_help_lists_commands_by_role(services: Services) -> None:
+    visitor_help = run_command(services, actor(services), "help", "").text
+    manager_help = run_command(services, actor(services, 42), "help", "").text
+    assert "/unanswered" not in visitor_help and "/topics" in visitor_help
+    assert "/unanswered" in manager_help
+
+
+def test_unknown_command_points_to_help(services: Services) -> None:
+    reply = run_command(services, actor(services), "frobnicate<b>", "")
+    assert "/help" in reply.text and "&lt;b&gt;" in reply.text
