@@ -27,7 +27,8 @@ bench: $(STAMP)
 	@$(BIN)/python bench/bench_matcher.py
 	@$(BIN)/python bench/bench_ask_cli.py
 	@$(BIN)/python bench/bench_memory.py
-	@for extra in bench/bench_charts.py bench/bench_match.py bench/bench_reminders.py; do \
+	@for extra in bench/bench_charts.py bench/bench_match.py bench/bench_reminders.py \
+		bench/bench_quality.py bench/bench_match_quality.py bench/bench_throttle.py; do \
 		test -f $$extra && $(BIN)/python $$extra; done; true
 
 clean:

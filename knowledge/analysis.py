@@ -178,6 +178,7 @@ class Analyser:
         # every word is analysed once: its lemma and its terms (copied on use, since a
         # phrase key may be added to a term); bounded, since questions bring new words
         self._lemmas: dict[str, str] = {}
+        self._splits: dict[str, tuple[str, ...] | None] = {}
         self._known_words = _KnownWords()
         self._words: dict[tuple[str, bool], tuple[Term, ...]] = {}
         # the lemma keys of the knowledge base's own words: translations into them count
@@ -191,6 +192,15 @@ class Analyser:
             if len(self._lemmas) > MAX_CACHED:
                 self._lemmas.clear()
             found = self._lemmas[word] = lemma(word, self.vocabulary)
+        return found
+
+    def split(self, word: str) -> tuple[str, ...] | None:
+        """A compound's parts, the knowledge base's words counting as parts too."""
+        if word in self._splits:
+            return self._splits[word]
+        if len(self._splits) > MAX_CACHED:
+            self._splits.clear()
+        found = self._splits[word] = split(word, self.vocabulary)
         return found
 
     def _with_translations(self, keys: dict[str, float], key: str, weight: float) -> None:
@@ -257,15 +267,15 @@ class Analyser:
         return cached
 
     def _analyse_word(self, word: str) -> list[Term]:
+        if word.isdigit():
+            return [Term(word, word, {word: 1.0}, DIGIT_WEIGHT)]
         own = self.lemma(word)
         general = min(general_weight(word), general_weight(own))
         if word in NUMBER_WORDS:
             general = min(general, DIGIT_WEIGHT)
         certainty = 1.0
-        if word.isdigit():
-            return [Term(word, word, {word: 1.0}, DIGIT_WEIGHT)]
         if self.index_keys and own not in self.index_keys:
-            parts = split(own, self.vocabulary)
+            parts = self.split(own)
             if parts and any(part in self.index_keys for part in parts):
                 return [term for part in parts for term in self._analyse_word(part)]
             if self.repair is not None and not is_known(word):
@@ -281,7 +291,7 @@ class Analyser:
             self._with_translations(keys, verb, DERIVATION_WEIGHT)
         for variant in self._umlaut_variants(word):  # "forderung" may mean "foerderung"
             self._with_translations(keys, self.lemma(variant), UMLAUT_WEIGHT)
-        for part in split(own, self.vocabulary) or ():
+        for part in self.split(own) or ():
             self._with_translations(keys, part, PART_SHARE)
         return [Term(word, own, keys, general, name=is_name(own), certainty=certainty)]
 

@@ -229,11 +229,11 @@ class Matcher:
         rows: list[int] = []
         factors: list[float] = []
         starts: list[int] = []
-        for alternatives in query.alternatives:
+        for keys in query.alternatives:
             starts.append(len(rows))
-            for key, alternative in alternatives.items():
+            for key, factor in keys.items():
                 rows.append(numbers[key])
-                factors.append(alternative)
+                factors.append(factor)
         strengths = dense[rows]
         alternative = np.array(factors)[:, None]
         if TWO_HOP < 1.0:
@@ -244,7 +244,8 @@ class Matcher:
 
     def _fits(self, candidates: np.ndarray, query: _Query) -> tuple[np.ndarray, np.ndarray]:
         """How well each candidate's best phrasing fits the question, and how many of its
-        phrasings share a key with it — for all candidates at once, on the flat arrays.
+        phrasings share a key with it — for all candidates at once, on the flat arrays
+        (for a small knowledge base simply for every entry).
 
         A phrasing fits when the question covers it (a keyword fully present) and, to a
         lesser degree, when it covers the question: "Unterschied Cluster Netzwerk" prefers
@@ -255,33 +256,40 @@ class Matcher:
         values = np.array(list(query.keys.values()), dtype=np.float64).reshape(-1, 2)
         by_key = np.zeros((len(index.postings), 2))  # key number -> (alternative, weight)
         by_key[numbers] = values
-        first = index.entry_starts[candidates]  # phrasings of each candidate
-        counts = index.entry_starts[candidates + 1] - first
-        phrasings = _ranges(first, counts)
-        if not len(phrasings):
-            return np.zeros(len(candidates)), np.zeros(len(candidates), dtype=np.int64)
-        starts = index.phrasing_starts[phrasings]
-        lengths = index.phrasing_starts[phrasings + 1] - starts
-        elements = _ranges(starts, lengths)
-        local = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # phrasing starts, local
-        found = by_key[index.phrasing_keys[elements]]
-        alternative, weight = found[:, 0], found[:, 1]
-        hit = alternative > 0
-        covered = np.add.reduceat(index.phrasing_weights[elements] * alternative, local)
-        explained = np.minimum(np.add.reduceat(weight, local) / query.total, 1.0)
-        touched = np.add.reduceat(hit.astype(np.int64), local) > 0
-        fit = covered / index.phrasing_totals[phrasings] * (
-            1 - EXPLAIN_SHARE + EXPLAIN_SHARE * explained)
-        entry_local = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        present = counts > 0
+        if index.dense is not None:
+            chosen = candidates
+            candidates = np.arange(len(self._entries))
+            first = index.entry_starts[:-1]
+            counts = np.diff(index.entry_starts)
+            phrasings = np.arange(len(index.phrasing_totals))
+            elements = slice(None)
+            local = index.phrasing_starts[:-1]
+        else:
+            chosen = None
+            first = index.entry_starts[candidates]  # phrasings of each candidate
+            counts = index.entry_starts[candidates + 1] - first
+            phrasings = _ranges(first, counts)
+            starts = index.phrasing_starts[phrasings]
+            lengths = index.phrasing_starts[phrasings + 1] - starts
+            elements = _ranges(starts, lengths)  # type: ignore[assignment]
+            local = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # phrasing starts
         best = np.zeros(len(candidates))
         support = np.zeros(len(candidates), dtype=np.int64)
-        if present.all():
-            best = np.maximum.reduceat(fit, entry_local)
-            support = np.add.reduceat(touched.astype(np.int64), entry_local)
-        else:
+        if len(phrasings):
+            found = by_key[index.phrasing_keys[elements]]
+            alternative, weight = found[:, 0], found[:, 1]
+            covered = np.add.reduceat(index.phrasing_weights[elements] * alternative, local)
+            explained = np.minimum(np.add.reduceat(weight, local) / query.total, 1.0)
+            touched = (np.add.reduceat((alternative > 0).astype(np.int64), local) > 0
+                       ).astype(np.int64)
+            fit = covered / index.phrasing_totals[phrasings] * (
+                1 - EXPLAIN_SHARE + EXPLAIN_SHARE * explained)
+            entry_local = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            present = counts > 0
             best[present] = np.maximum.reduceat(fit, entry_local[present])
-            support[present] = np.add.reduceat(touched.astype(np.int64), entry_local[present])
+            support[present] = np.add.reduceat(touched, entry_local[present])
+        if chosen is not None:
+            best, support = best[chosen], support[chosen]
         return np.minimum(best, 1.0), support
 
     @staticmethod

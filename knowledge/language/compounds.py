@@ -37,6 +37,10 @@ def _part_ok(part: str, *, nouns_only: bool, extra: frozenset[str]) -> bool:
 
 
 @lru_cache(maxsize=50_000)
+def _split_general(word: str, nouns_only: bool) -> tuple[str, ...] | None:
+    return _split(word, nouns_only, _NOTHING)
+
+
 def _split(word: str, nouns_only: bool, extra: frozenset[str]) -> tuple[str, ...] | None:
     best: tuple[str, ...] | None = None
     best_rank: tuple[int, int] = (MAX_PARTS + 1, 0)
@@ -73,7 +77,10 @@ def split(word: str, extra: frozenset[str] = _NOTHING) -> tuple[str, ...] | None
     known = record is not None and (record.german or record.english)
     if record is not None and record.english and not record.german:
         return None
-    parts = _split(word, known, extra)
+    # only the general lexicon's splits are cached here: a cache keyed by `extra` would
+    # compare two equal vocabularies of 20,000 words element by element (a caller with
+    # a vocabulary caches per word itself, as knowledge.analysis does)
+    parts = _split(word, known, extra) if extra else _split_general(word, known)
     if parts is None:
         return None
     return tuple(lemma(part, extra) for part in parts)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from core.actor import Role
-from core.router import press_button, run_command
 from core.questions import ask
+from core.router import press_button, run_command
 from core.services import Services
 from storage.engine import session_scope
 from storage.questions.tables import UnansweredQuestion
