@@ -1,9 +1,11 @@
 """CLI commands for plan import/export, reminders run-once.
 
-`plan import FILE.csv [--strict]`, `plan export --format csv|ics [--output FILE]`,
-`reminders run-once [--at ISO-DATETIME]`. The Telegram library (with `handlers.render`,
-its adapter) is loaded only by `reminders run-once`, as `bot.cli` loads it only for `run`:
-every `cluster-advisor` command imports this module, and `ask` must start fast.
+`plan import FILE.csv [--strict] [--lang de|en]`, `plan export --format csv|ics
+[--output FILE] [--lang de|en]`, `reminders run-once [--at ISO-DATETIME]`; --lang chooses
+the language of the report and of the exported file (default: DEFAULT_LANGUAGE). The
+Telegram library (with `handlers.render`, its adapter) is loaded only by `reminders
+run-once`, as `bot.cli` loads it only for `run`: every `cluster-advisor` command imports
+this module, and `ask` must start fast.
 """
 
 from __future__ import annotations

@@ -10,12 +10,20 @@ import pytest
 from sqlalchemy import delete
 from sqlmodel import select
 
+from core.action_plan import items as plan_items
+from core.action_plan.items import Draft
 from core.action_plan.reminders import decide
 from core.services import Services
 from storage.accounts.queries import get_member
 from storage.action_plan.digest import unreachable_people
 from storage.action_plan.items import link_username, list_items
-from storage.action_plan.reminders import claim, insert_reminders, recover_sending
+from storage.action_plan.notices import add_notice, take, waiting_notices
+from storage.action_plan.reminders import (
+    claim,
+    insert_reminders,
+    plan_digest_once,
+    recover_sending,
+)
 from storage.action_plan.tables import PlanHistory, PlanItem, Reminder
 from storage.engine import session_scope
 from tests.action_plan.support import (
@@ -121,3 +129,31 @@ def test_whole_pass_works_on_this_database(db: Services) -> None:
     assert ours == [BIG_ID, MANAGER]  # the reminder, then Monday's digest
     assert first.reminders == 1 and second.messages == 0
     assert decide(db, berlin(2027, 3, 17)).batches == []
+
+
+def test_notices_are_recorded_taken_once_and_replaced_on_this_database(db: Services) -> None:
+    person(db, BIG_ID, username="big_owner")
+    boss = manager(db)
+    item, _ = plan_items.create(db, boss, Draft(topic="T", action="A", deadline=date(2070, 1, 1),
+                                                responsible="@big_owner"))
+    assert item.id is not None
+    with session_scope(db.engine) as session:
+        (waiting,) = waiting_notices(session=session, item_ids=[item.id])
+        assert (waiting.kind, waiting.chat_id) == ("assigned", BIG_ID)
+        assert not add_notice(session=session, item_id=item.id, kind="moved",
+                              now=berlin(2027, 3, 17)), "the waiting notice shows the change"
+    with session_scope(db.engine) as session:
+        assert take(session=session, ids=[waiting.id], chat_id=BIG_ID, now=berlin(2027, 3, 17))
+    with session_scope(db.engine) as session:
+        assert not take(session=session, ids=[waiting.id], chat_id=BIG_ID,
+                        now=berlin(2027, 3, 17)), "taken once"
+        assert add_notice(session=session, item_id=item.id, kind="handed",
+                          now=berlin(2027, 3, 17))
+        add_notice(session=session, item_id=item.id, kind="assigned", now=berlin(2027, 3, 18))
+    with session_scope(db.engine) as session:
+        rows = session.exec(select(Reminder).where(Reminder.item_id == item.id)).all()
+        assert sorted((r.kind, r.state) for r in rows) == [("assigned", "pending"),
+                                                           ("assigned", "sent")]
+        assert plan_digest_once(session=session, kind="digest:2027-11", now=berlin(2027, 3, 17))
+        assert not plan_digest_once(session=session, kind="digest:2027-11",
+                                    now=berlin(2027, 3, 17))
