@@ -75,6 +75,14 @@ class Index:
     phrasing_starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     phrasing_totals: np.ndarray = field(default_factory=lambda: np.zeros(0))
     entry_starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    # for a small (dense) knowledge base the same elements by key: key k's phrasings are
+    # key_phrasings[key_starts[k]:key_starts[k + 1]] with key_weights (the element's weight),
+    # and phrasing_entry[p] is the entry of phrasing p — so a question touches only the
+    # phrasings that share a key with it
+    key_starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    key_phrasings: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    key_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    phrasing_entry: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     # a small knowledge base's postings as one matrix (key number x entry): a question's
     # keys are then one row look-up, not one small array operation each
     dense: np.ndarray | None = None
@@ -219,6 +227,20 @@ def build(knowledge: KnowledgeBase) -> Index:
     if len(entries) <= DENSE_MAX_ENTRIES and len(key_numbers) * len(entries) <= DENSE_MAX_CELLS:
         index.dense = np.zeros((len(key_numbers), len(entries)))
         index.dense[numbers, owners] = strengths
+        _invert_phrasings(index, len(key_numbers))  # small: the matcher goes by key
     index.german_words = frozenset(words_by_lang["de"] - words_by_lang["en"])
     index.english_words = frozenset(words_by_lang["en"] - words_by_lang["de"])
     return index
+
+
+def _invert_phrasings(index: Index, key_count: int) -> None:
+    """The phrasings' elements ordered by key (see Index.key_starts)."""
+    lengths = np.diff(index.phrasing_starts)
+    owners = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+    order = np.argsort(index.phrasing_keys, kind="stable")
+    index.key_phrasings = owners[order]
+    index.key_weights = index.phrasing_weights[order]
+    counts = np.bincount(index.phrasing_keys, minlength=key_count)
+    index.key_starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    index.phrasing_entry = np.repeat(np.arange(len(index.entry_starts) - 1, dtype=np.int32),
+                                     np.diff(index.entry_starts))

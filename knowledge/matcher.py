@@ -196,7 +196,10 @@ class Matcher:
         if len(candidates) > MAX_EXACT:  # only the best upper bounds are scored exactly
             keep = np.argpartition(-self._score_array(cover, 1.0), MAX_EXACT)[:MAX_EXACT]
             candidates, cover = candidates[keep], cover[keep]
-        fits, supports = self._fits(candidates, query)
+        if self._index.dense is not None:
+            fits, supports = self._fits(candidates, query)
+        else:
+            fits, supports = self._fits_of_candidates(candidates, query)
         exact = self._score_array(cover, fits)
         order = np.lexsort((candidates, -supports, -exact))[:MAX_SUGGESTIONS + 1]
         return [(float(exact[i]), int(candidates[i]), int(supports[i])) for i in order]
@@ -244,35 +247,54 @@ class Matcher:
 
     def _fits(self, candidates: np.ndarray, query: _Query) -> tuple[np.ndarray, np.ndarray]:
         """How well each candidate's best phrasing fits the question, and how many of its
-        phrasings share a key with it — for all candidates at once, on the flat arrays
-        (for a small knowledge base simply for every entry).
+        phrasings share a key with it — for a small knowledge base, from the phrasings that
+        share a key with the question only (Index.key_starts), not by scanning them all.
 
         A phrasing fits when the question covers it (a keyword fully present) and, to a
         lesser degree, when it covers the question: "Unterschied Cluster Netzwerk" prefers
         the phrasing with all three words over a bare keyword "Unterschied".
         """
         index = self._index
+        numbers = np.fromiter((index.postings.numbers[key] for key in query.keys),
+                              dtype=np.int64, count=len(query.keys))
+        values = np.array(list(query.keys.values()), dtype=np.float64).reshape(-1, 2)
+        starts = index.key_starts[numbers]
+        lengths = index.key_starts[numbers + 1] - starts
+        elements = _ranges(starts, lengths)
+        best = np.zeros(len(self._entries))
+        support = np.zeros(len(self._entries), dtype=np.int64)
+        if len(elements):
+            phrasings, slot = np.unique(index.key_phrasings[elements], return_inverse=True)
+            alternative = np.repeat(values[:, 0], lengths)
+            weight = np.repeat(values[:, 1], lengths)
+            covered = np.bincount(slot, index.key_weights[elements] * alternative,
+                                  minlength=len(phrasings))
+            explained = np.minimum(np.bincount(slot, weight, minlength=len(phrasings))
+                                   / query.total, 1.0)
+            fit = covered / index.phrasing_totals[phrasings] * (
+                1 - EXPLAIN_SHARE + EXPLAIN_SHARE * explained)
+            owners = index.phrasing_entry[phrasings]
+            np.maximum.at(best, owners, fit)
+            support += np.bincount(owners, minlength=len(self._entries))
+        return np.minimum(best[candidates], 1.0), support[candidates]
+
+    def _fits_of_candidates(self, candidates: np.ndarray, query: _Query
+                            ) -> tuple[np.ndarray, np.ndarray]:
+        """_fits for a large knowledge base: the candidates' phrasings, element by element
+        (a key such as "cluster" is in most phrasings of 10,000 entries, so going by key
+        would touch them all)."""
+        index = self._index
         numbers = [index.postings.numbers[key] for key in query.keys]
         values = np.array(list(query.keys.values()), dtype=np.float64).reshape(-1, 2)
         by_key = np.zeros((len(index.postings), 2))  # key number -> (alternative, weight)
         by_key[numbers] = values
-        if index.dense is not None:
-            chosen = candidates
-            candidates = np.arange(len(self._entries))
-            first = index.entry_starts[:-1]
-            counts = np.diff(index.entry_starts)
-            phrasings = np.arange(len(index.phrasing_totals))
-            elements = slice(None)
-            local = index.phrasing_starts[:-1]
-        else:
-            chosen = None
-            first = index.entry_starts[candidates]  # phrasings of each candidate
-            counts = index.entry_starts[candidates + 1] - first
-            phrasings = _ranges(first, counts)
-            starts = index.phrasing_starts[phrasings]
-            lengths = index.phrasing_starts[phrasings + 1] - starts
-            elements = _ranges(starts, lengths)  # type: ignore[assignment]
-            local = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # phrasing starts
+        first = index.entry_starts[candidates]  # phrasings of each candidate
+        counts = index.entry_starts[candidates + 1] - first
+        phrasings = _ranges(first, counts)
+        starts = index.phrasing_starts[phrasings]
+        lengths = index.phrasing_starts[phrasings + 1] - starts
+        elements = _ranges(starts, lengths)
+        local = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # phrasing starts
         best = np.zeros(len(candidates))
         support = np.zeros(len(candidates), dtype=np.int64)
         if len(phrasings):
@@ -288,8 +310,6 @@ class Matcher:
             present = counts > 0
             best[present] = np.maximum.reduceat(fit, entry_local[present])
             support[present] = np.add.reduceat(touched, entry_local[present])
-        if chosen is not None:
-            best, support = best[chosen], support[chosen]
         return np.minimum(best, 1.0), support
 
     @staticmethod
