@@ -125,6 +125,7 @@ def _intent_term(key: str) -> Term:
 
 
 _RAW_TOKEN = re.compile(r"[^\W_]+")
+_FOLDED_WORD = re.compile(r"[0-9a-z]+")  # a word of folded text (language.words)
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:
@@ -340,8 +341,7 @@ def folded_words(text: str) -> list[str]:
 
 
 def distinct_words(texts: Iterable[str]) -> set[str]:
-    """The distinct content words of many texts (one pass over all of them)."""
-    folded = (text if text.isascii() else fold(text) for text in texts)
-    found = set(words("\n".join(_joined_hyphens(text) if "-" in text else text
-                                 for text in folded)))
-    return {word for word in found if not is_function_word(word)}
+    """The distinct content words of many texts, folded and split in one pass over their
+    concatenation (a knowledge base of 10,000 entries has 20 MB of phrasings)."""
+    joined = fold("\n".join(_joined_hyphens(text) if "-" in text else text for text in texts))
+    return {word for word in set(_FOLDED_WORD.findall(joined)) if not is_function_word(word)}
