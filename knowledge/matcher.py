@@ -41,7 +41,7 @@ from knowledge.base import Entry, KnowledgeBase
 from knowledge.index import Index, build, term_weight
 from knowledge.language import TypoRepair, detect_language
 
-CONFIDENT_SCORE = 48
+CONFIDENT_SCORE = 52
 CLOSE_MIN_SCORE = 42
 CLOSE_MARGIN = 8.0  # points between the best two entries
 CLOSE_SUPPORT_RATIO = 0.75  # ... and talks about the question in nearly as many phrasings

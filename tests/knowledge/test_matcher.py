@@ -28,17 +28,13 @@ def test_case_table_is_large_and_covers_every_entry(matcher: Matcher) -> None:
 
 DEV_SET = Path(__file__).parent.parent / "data" / "dev" / "questions.toml"
 # Measured after the phrasing enrichment and the matcher fixes of issue #9 (thresholds
-# chosen on split "tune"): held in-scope 0.77 (122/158), out-of-scope 0.85 (45/53).
+# chosen on split "tune"): held in-scope 0.76 (120/158), out-of-scope 0.83 (44/53).
 HELD_IN_SCOPE_FLOOR = 0.73
 HELD_OUT_OF_SCOPE_FLOOR = 0.81
 
 # Cases of the table the matcher gets wrong, with the reason; each is checked to stay
 # wrong (strict xfail), so a fix shows up and the case moves back into the table.
 KNOWN_WRONG = {
-    "Vor welchen Stolpersteinen sollten wir uns beim Netzwerkmanagement in Acht nehmen?":
-        "'Stolpersteine' is a phrasing word of good_cooperation (the talk's overview) too, "
-        "so it hardly tells pitfalls_overview apart; the bot asks good_cooperation or "
-        "management_activities back",
     "what does a network need to last long term":
         "network_needs_time and sustainable_network_needs share 'long term'/'langfristig'; "
         "the two score within a point",
