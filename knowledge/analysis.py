@@ -44,6 +44,7 @@ from knowledge.language import (
     words,
 )
 from knowledge.language.function_words import DROPPED, INTENT_CUES
+from knowledge.language.typos import everyday_spelling
 
 PHRASE_WEIGHT = 1.0
 PART_SHARE = 0.5  # a known compound's parts, as extra keys
@@ -285,6 +286,12 @@ class Analyser:
                     word, certainty = repaired
                     own = self.lemma(word)
                     general = min(general_weight(word), general_weight(own))
+                else:  # a misspelt everyday word says as little as the word itself
+                    everyday = everyday_spelling(word)
+                    if everyday is not None and is_function_word(everyday):
+                        return []
+                    if everyday is not None:
+                        general = min(general, general_weight(everyday))
         keys: dict[str, float] = {}
         self._with_translations(keys, own, 1.0)
         verb = derived_verb(own)

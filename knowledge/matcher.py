@@ -40,6 +40,7 @@ from knowledge.analysis import Analyser, Term
 from knowledge.base import Entry, KnowledgeBase
 from knowledge.index import Index, build, term_weight
 from knowledge.language import TypoRepair, detect_language
+from knowledge.language.typos import everyday_spelling
 
 CONFIDENT_SCORE = 52
 CLOSE_MIN_SCORE = 42
@@ -109,6 +110,11 @@ class Matcher:
         self._analyser = Analyser(self._index.vocabulary, self._repair.repair,
                                   self._index.keys, self._index.own)
         self._max_idf = math.log(1 + max(len(self._entries), 1))
+
+    def warm(self) -> None:
+        """Load what the first question with a misspelt everyday word would otherwise wait
+        for (the lexicon's everyday forms, about 0.3 s); the running bot calls this at start."""
+        everyday_spelling("warmup")
 
     def detect_language(self, text: str, fallback: str) -> str:
         return detect_language(text, fallback, self._index.german_words,

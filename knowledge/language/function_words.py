@@ -51,11 +51,12 @@ ENGLISH = frozenset("""
 FUNCTION_WORDS = GERMAN | ENGLISH
 
 # Chat spellings, written out before anything else ("hw do u" = "how do you", "wieviele" =
-# "wie viele"), so that they count as the words they stand for, not as unknown words.
+# "wie viele"), so that they count as the words they stand for, not as unknown words;
+# hedges ("kinda old") say nothing.
 CHAT_SPELLINGS: dict[str, tuple[str, ...]] = {
     "wat": ("what",), "wot": ("what",), "hw": ("how",), "u": ("you",), "ur": ("your",),
     "r": ("are",), "y": ("why",), "pls": ("please",), "plz": ("please",), "thx": ("thanks",),
-    "ppl": ("people",), "kinda": ("kind", "of"), "sorta": ("sort", "of"), "yrs": ("years",),
+    "ppl": ("people",), "kinda": (), "sorta": (), "yrs": ("years",),
     "diff": ("difference",), "q": ("question",), "abt": ("about",), "w": ("with",),
     "wanna": ("want", "to"), "gonna": ("going", "to"), "gotta": ("got", "to"),
     "wieviel": ("wie", "viel"), "wieviele": ("wie", "viele"), "wievielen": ("wie", "vielen"),

@@ -58,6 +58,10 @@ class Lexicon:
     def __len__(self) -> int:
         return len(self._lines)
 
+    def lines(self) -> list[bytes]:
+        """The raw sorted lines (form, lemma, zipf_de, zipf_en, flags, translations)."""
+        return self._lines
+
     def _line(self, key: bytes) -> bytes | None:
         # "form\t..." sorts by form: a tab sorts before a space or any letter, so the
         # line of "heat" comes before that of "heat pump"

@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
+from knowledge.language.function_words import FUNCTION_WORDS
+from knowledge.language.lexicon import lexicon
 from knowledge.language.weights import is_known
 
 
@@ -68,3 +72,54 @@ class TypoRepair:
             self._cache.clear()
         self._cache[word] = result
         return result
+
+
+EVERYDAY_ZIPF = 4.0  # forms at least this frequent count as everyday words
+
+
+@lru_cache(maxsize=1)
+def _everyday_forms() -> tuple[dict[tuple[str, int], tuple[str, ...]], dict[str, float]]:
+    """Function words and frequent forms of the lexicon by (first letter, length), the most
+    frequent first (so "shuld" is "should", not "Schuld"; function words count as the most
+    frequent of all). Read once per process from the lexicon's lines (about 0.3 s); only
+    forms of 4+ letters, since a shorter misspelling is too ambiguous to place."""
+    grouped: dict[tuple[str, int], dict[str, float]] = {}
+    for word in FUNCTION_WORDS:
+        if len(word) >= 4:
+            grouped.setdefault((word[0], len(word)), {})[word] = 10.0
+    for line in lexicon().lines():
+        form, _, rest = line.partition(b"\t")
+        if len(form) < 4 or b" " in form:
+            continue
+        fields = rest.split(b"\t", 3)
+        if len(fields) < 3:
+            continue
+        frequency = max(int(fields[1] or 0), int(fields[2] or 0)) / 10
+        if frequency >= EVERYDAY_ZIPF:
+            word = form.decode()
+            known = grouped.setdefault((word[0], len(word)), {})
+            known[word] = max(known.get(word, 0.0), frequency)
+    frequency_of = {word: value for forms in grouped.values() for word, value in forms.items()}
+    return ({key: tuple(sorted(forms, key=lambda w: (-forms[w], w)))
+             for key, forms in grouped.items()}, frequency_of)
+
+
+@lru_cache(maxsize=20_000)
+def everyday_spelling(word: str) -> str | None:
+    """The everyday word a misspelt folded word most likely stands for ("shuld" -> "should",
+    "becuase" -> "because", "posible" -> "possible"), or None.
+
+    One edit (a letter added, dropped, changed, or two neighbours swapped), the same first
+    letter, 5+ letters; a word the lexicon knows is never "corrected". A matcher uses it to
+    weigh an unknown word like the everyday word it stands for, instead of like a rare
+    content word that no entry knows."""
+    if len(word) < 5 or is_known(word):
+        return None
+    forms, frequency_of = _everyday_forms()
+    best: str | None = None
+    for length in (len(word) - 1, len(word), len(word) + 1):
+        group = forms.get((word[0], length), ())
+        found = process.extractOne(word, group, scorer=OSA.distance, score_cutoff=1)
+        if found is not None and (best is None or frequency_of[found[0]] > frequency_of[best]):
+            best = found[0]
+    return best

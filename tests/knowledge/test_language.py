@@ -23,6 +23,7 @@ from knowledge.language import (
     weighted_translations,
     words,
 )
+from knowledge.language.typos import everyday_spelling
 
 
 def test_folding_makes_spellings_equal() -> None:
@@ -115,6 +116,16 @@ def test_typo_repair_leaves_correct_words_alone() -> None:
         assert is_known(correct)
         assert repair.repair(correct) is None
     assert repair.repair("clst") is None  # too short to guess
+
+
+def test_a_misspelt_everyday_word_is_read_as_that_word() -> None:
+    assert everyday_spelling("shuld") == "should"  # the frequent word wins over "Schuld"
+    assert everyday_spelling("becuase") == "because"  # two letters swapped
+    assert everyday_spelling("posible") == "possible"
+    assert everyday_spelling("finanzirung") == "finanzierung"
+    for correct in ("schuld", "wetter", "kubernetes", "nokia"):
+        assert everyday_spelling(correct) is None  # spelt right, or nothing near it
+    assert everyday_spelling("waht") is None  # four letters: too short to place
 
 
 def test_language_detection() -> None:
