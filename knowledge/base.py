@@ -38,6 +38,9 @@ class Entry:
     keywords: dict[str, tuple[str, ...]]
     answer: dict[str, str]
     file: str
+    # answers facts about this very cluster (a cluster entry, or a shipped one a manager
+    # taught such a question): only then may "unser Mitgliedsbeitrag" questions find it
+    cluster_facts: bool = False
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def to_entry(record: ClusterRecord) -> Entry:
                  source=record.source or CLUSTER_SOURCE,
                  related=tuple(str(r) for r in content.get("related", ())),
                  title=title, questions=lists("questions"), keywords=lists("keywords"),
-                 answer=answer, file=CLUSTER_FILE)
+                 answer=answer, file=CLUSTER_FILE, cluster_facts=True)
 
 
 def combine(shipped: KnowledgeBase, records: Iterable[ClusterRecord],
@@ -103,7 +103,7 @@ def combine(shipped: KnowledgeBase, records: Iterable[ClusterRecord],
 def _with_phrasings(entry: Entry, extra: Mapping[str, list[str]]) -> Entry:
     questions = {lang: (*entry.questions.get(lang, ()), *extra.get(lang, ()))
                  for lang in LANGUAGES}
-    return replace(entry, questions=questions)
+    return replace(entry, questions=questions, cluster_facts=True)
 
 
 def check_record(raw: Mapping[str, Any], *, file: str, shipped: KnowledgeBase,

@@ -20,6 +20,7 @@ import numpy as np
 
 from knowledge.analysis import Analyser, Term, distinct_words
 from knowledge.base import Entry, KnowledgeBase
+from knowledge.language.function_words import OURS
 
 NAME_FACTOR = 0.4  # a name's weight, relative to a word of the same rarity
 DENSE_MAX_ENTRIES = 256
@@ -136,6 +137,8 @@ def build(knowledge: KnowledgeBase) -> Index:
         terms = cache.get(text)
         if terms is None:
             terms = cache[text] = analyser.terms(text)
+        if not entries[i].cluster_facts and any(term.own == OURS for term in terms):
+            terms = [term for term in terms if term.own != OURS]  # "our network" in the talk
         analysed.append((i, terms))
     del cache
     entry_terms: list[dict[int, Term]] = [{} for _ in entries]

@@ -40,6 +40,7 @@ from knowledge.analysis import Analyser, Term
 from knowledge.base import Entry, KnowledgeBase
 from knowledge.index import Index, build, term_weight
 from knowledge.language import TypoRepair, detect_language
+from knowledge.language.function_words import OURS
 from knowledge.language.typos import everyday_spelling
 
 CONFIDENT_SCORE = 52
@@ -55,7 +56,8 @@ EXPLAIN_SHARE = 0.3
 UNKNOWN_FACTOR = 1.0
 UNKNOWN_NOUN_FLOOR = 1.0
 INTENT_WEIGHT = 0.35  # of the largest IDF, for an intent such as "?why"
-NOW_FACTOR = 3.0  # of an intent's weight, for "?now" (today, currently) no entry answers
+NOW_FACTOR = 3.0  # of an intent's weight, for "?now" (today, currently) or "?ours" (a fact
+# about this very cluster: "Wie hoch ist unser Mitgliedsbeitrag?") that no entry answers
 TWO_HOP = 0.7  # a question word's translation meeting an entry word's translation
 MAX_EXACT = 64  # candidates scored exactly per question, best upper bound first
 MAX_QUESTION_CHARS = 1000
@@ -96,6 +98,7 @@ class _Query:
     known: int
     content: int
     unknown: float = 0.0  # the heaviest content word no entry knows, over the largest IDF
+    ours: bool = False  # asks a fact about this very cluster ("unser Mitgliedsbeitrag")
 
 
 class Matcher:
@@ -127,6 +130,7 @@ class Matcher:
         terms: list[Term] = self._analyser.terms(question)
         query = _Query([], [], {}, 0.0, 0, sum(1 for t in terms if not t.intent))
         for term in terms:
+            query.ours = query.ours or term.own == OURS
             present = {k: a for k, a in term.keys.items() if k in numbers}
             if present:
                 weight = term_weight(term, index.idf, index.names) * term.certainty
@@ -151,7 +155,7 @@ class Matcher:
     def _unknown_weight(self, term: Term) -> float:
         if term.intent:
             soft = term.own in ("?why", "?what")  # an unexplained "why"/"what is" says little
-            factor = 0.3 if soft else NOW_FACTOR if term.own == "?now" else 1.0
+            factor = 0.3 if soft else NOW_FACTOR if term.own in ("?now", OURS) else 1.0
             return INTENT_WEIGHT * self._max_idf * factor
         general = max(term.general, UNKNOWN_NOUN_FLOOR) if term.noun else term.general
         return self._max_idf * general * UNKNOWN_FACTOR
@@ -163,7 +167,9 @@ class Matcher:
         query = self._query(question)
         if not query.weights or query.known == 0:
             return Match(None, 0, lang, (), query.known, query.content)
-        ranked = self._rank(query)
+        ranked = everything = self._rank(query)
+        if query.ours:  # the talk knows no fact about this very cluster: only its own entries
+            ranked = [r for r in ranked if self._entries[r[1]].cluster_facts] or [(0.0, -1, 0)]
         best_score, best, best_support = ranked[0]
         second_score, second, second_support = ranked[1] if len(ranked) > 1 else (0.0, -1, 0)
         entry: Entry | None = None
@@ -174,7 +180,7 @@ class Matcher:
             close = (self._entries[best], self._entries[second])
         elif best_score >= self.confident_score:
             entry = self._entries[best]
-        pool = ranked[1:] if entry is not None else ranked
+        pool = [r for r in everything if entry is None or r[1] != best]
         suggestions = tuple(self._entries[i] for s, i, _ in pool
                             if s >= SUGGESTION_MIN_SCORE)[:MAX_SUGGESTIONS]
         return Match(entry, round(best_score), lang, suggestions, query.known, query.content,

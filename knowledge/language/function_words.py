@@ -82,10 +82,19 @@ NOW_PAIRS = frozenset({("right", "now"), ("at", "moment"), ("this", "year"),
 AMOUNT_PAIRS = frozenset({("wie", "viel"), ("wie", "viele"), ("wie", "hoch"),
                           ("how", "many"), ("how", "much"), ("how", "high")})
 AMOUNT = "?amount"
+# a fact about this very cluster ("Wie hoch ist unser Mitgliedsbeitrag?", "Wer ist bei uns
+# Ansprechpartner?", "When is our next meeting?", "What is our fee?"): "our" with an
+# amount, a date, a place, a person or a "what is" asked for — the talk cannot know it, a
+# manager's own entry can (issue #12)
+OUR_WORDS = frozenset({"unser", "unsere", "unserem", "unseren", "unserer", "unseres", "our",
+                       "ours"})
+OUR_PAIRS = frozenset({("bei", "uns")})
+OURS = "?ours"
 DEFINE_PAIRS = frozenset({("was", "ist"), ("was", "sind"), ("was", "bedeutet"),
                           ("was", "heisst"), ("what", "is"), ("what", "are"),
                           ("what", "does"), ("what", "s")})
 DEFINE = "?what"
+FACT_INTENTS = frozenset({AMOUNT, "?when", "?where", "?who", DEFINE})
 # "was versteht man unter ...", "was meint ihr mit ...", "what do you mean by ...": a word
 # that asks for a meaning, anywhere in a question that has a "was"/"what"
 MEANING_WORDS = frozenset({"bedeutet", "bedeuten", "meint", "meinst", "gemeint", "versteht",
@@ -122,6 +131,9 @@ def intents(folded: list[str]) -> set[str]:
         elif pair in NOW_PAIRS:
             found.add("?now")
     present = set(folded)
+    if found & FACT_INTENTS and (present & OUR_WORDS or any(
+            pair in OUR_PAIRS for pair in zip(folded, folded[1:], strict=False))):
+        found.add(OURS)
     if DEFINE not in found and (
             present & DEFINE_WORDS
             or (present & MEANING_WORDS and present & QUESTION_WHAT)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.base import load_knowledge_base
+from knowledge.cluster import ClusterRecord, combine
 from knowledge.matcher import Matcher
 
 CASES = tomllib.loads((Path(__file__).parent.parent / "data" / "matcher_cases.toml")
@@ -168,3 +169,27 @@ def test_a_question_about_the_word_cluster_alone_asks_for_the_definition(
 def test_hyphenated_function_words_stay_one_word(matcher: Matcher) -> None:
     terms = matcher._analyser.terms("Wie fließt Know-how zwischen Firmen?")
     assert "knowhow" in {term.own for term in terms}
+
+
+@pytest.mark.parametrize("question", [
+    "Wie hoch ist unser Mitgliedsbeitrag?", "What is our membership fee?",
+    "Wann ist bei uns das nächste Netzwerktreffen?", "Wer ist bei uns Ansprechpartner?",
+])
+def test_a_fact_about_this_cluster_is_not_answered_from_the_talk(matcher: Matcher,
+                                                                 question: str) -> None:
+    match = matcher.match(question)
+    assert match.entry is None and not match.close
+
+
+def test_a_fact_about_this_cluster_is_answered_by_the_clusters_own_entry() -> None:
+    fee = ClusterRecord("membership_fee", "cluster", "cluster", {
+        "title": {"de": "Mitgliedsbeitrag"},
+        "answer": {"de": "Unternehmen zahlen 300 Euro im Jahr."},
+        "questions": {"de": ["Wie hoch ist unser Mitgliedsbeitrag?"]}})
+    taught = Matcher(combine(load_knowledge_base(), [fee], [], []).knowledge)
+    for question in ("Wie hoch ist unser Mitgliedsbeitrag?", "What is our membership fee?"):
+        match = taught.match(question)
+        assert match.entry is not None and match.entry.id == "membership_fee", question
+    # questions about the talk that say "our" are still answered from it
+    match = taught.match("Wie finanzieren wir unser Cluster?")
+    assert match.entry is not None and match.entry.id == "funding_sources"
