@@ -19,10 +19,11 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot import features
+from bot.webhook import ListenError, WebhookRefused, serve
 from core.i18n import LANGUAGES, t
 from core.registry import Registry
 from core.services import Services, build_services
-from core.settings import Settings
+from core.settings import Settings, WebhookSettings
 from handlers import errors, fallback
 from handlers.context import AdvisorContext, BotData
 from handlers.dispatch import register_features
@@ -52,13 +53,23 @@ class TokenWatch:
 
 
 class AdvisorBot(ExtBot[None]):
-    """The bot, noticing when Telegram stops accepting the token while polling (revoked):
-    PTB then only ends its polling loop and the process would keep running, deaf."""
+    """The bot, noticing when Telegram stops accepting the token while running (revoked):
+    PTB then only ends its polling loop and the process would keep running, deaf — and in
+    webhook mode nothing polls, so any call that is refused tells."""
 
     def __init__(self, *args: Any, watch: TokenWatch, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         with self._unfrozen():
             self.watch = watch
+
+    async def _do_post(self, *args: Any, **kwargs: Any) -> Any:
+        """Every Bot API call (PTB's one funnel, pinned to PTB 22): a rejected token is told."""
+        try:
+            return await super()._do_post(*args, **kwargs)
+        except InvalidToken:
+            if self.watch.on_rejected is not None:
+                self.watch.on_rejected()
+            raise
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> Any:
         """Poll; a rejected token stops the application cleanly (raising it here would end
@@ -74,8 +85,9 @@ class AdvisorBot(ExtBot[None]):
 
 
 class ReportedByUs(logging.Filter):
-    """Drop PTB's own log records (with traceback) for failures that `run_polling` turns
-    into one line: a rejected token always, an unreachable Bot API until the bot is up."""
+    """Drop log records (with traceback) for failures that `run_polling`/`run_webhook` turn
+    into one line: a rejected token always (PTB's records and the error handler's for the
+    update whose reply was refused), an unreachable Bot API until the bot is up."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -86,11 +98,13 @@ class ReportedByUs(logging.Filter):
         self.starting = False
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not record.name.startswith("telegram") or record.exc_info is None:
+        if record.exc_info is None:
             return True
         error = record.exc_info[1]
-        return not (isinstance(error, InvalidToken)
-                    or (self.starting and isinstance(error, NetworkError)))
+        if isinstance(error, InvalidToken):
+            return False
+        return not (record.name.startswith("telegram") and self.starting
+                    and isinstance(error, NetworkError))
 
 
 def file_base_url(api_base_url: str) -> str:
@@ -188,6 +202,26 @@ async def _post_shutdown(application: Application) -> None:
 def run_polling(settings: Settings) -> None:
     """Start the bot and poll until interrupted; StartupError with one line when it can't
     (the database is checked first, then the token and the Bot API)."""
+    _run(settings, lambda application, _services: application.run_polling(
+        allowed_updates=Update.ALL_TYPES))
+
+
+def run_webhook(settings: Settings, webhook: WebhookSettings) -> None:
+    """Start the bot on webhooks (its own HTTP server with /healthz) until interrupted;
+    StartupError with one line when it can't, as `run_polling`."""
+    def run(application: Application, services: Services) -> None:
+        try:
+            serve(application, webhook, services.engine)
+        except ListenError as exc:
+            raise StartupError(str(exc)) from None
+        except WebhookRefused as exc:
+            raise StartupError(str(exc), code=2) from None
+
+    _run(settings, run)
+
+
+def _run(settings: Settings, run: Callable[[Application, Services], None]) -> None:
+    """Build services and Application, run them, and turn failures into one line."""
     services = build_services(settings, features.registry())
     quiet = ReportedByUs()
     for handler in logging.getLogger().handlers:
@@ -197,7 +231,7 @@ def run_polling(settings: Settings) -> None:
         application.bot_data.on_started = quiet.started
         revoked = _watch_token(application)
         try:
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+            run(application, services)
         except InvalidToken:
             if revoked():
                 raise StartupError(REVOKED) from None
@@ -216,12 +250,12 @@ def run_polling(settings: Settings) -> None:
 
 
 def _watch_token(application: Application) -> Callable[[], bool]:
-    """Stop the application when the token is rejected while polling; tell whether it was."""
+    """Stop the application when the token is rejected while running; tell whether it was."""
     rejected: list[bool] = []
 
     def on_rejected() -> None:
-        if not rejected:
-            logger.error("Telegram rejected the bot token while polling; stopping")
+        if not rejected and application.running:  # at start-up it is a wrong token instead
+            logger.error("Telegram rejected the bot token while running; stopping")
             rejected.append(True)
             application.stop_running()
 

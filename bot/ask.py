@@ -1,13 +1,16 @@
 """`cluster-advisor ask`: answers without the bot, one question or a stream of them.
 
-It needs the knowledge base only — no database, no features — so `bot.cli` runs it
-without loading the rest of the command line (start-up time: see bench/bench_ask_cli.py).
+It needs the knowledge base and the cluster's own entries (#12) — no features — so
+`bot.cli` runs it without loading the rest of the command line (start-up time: see
+bench/bench_ask_cli.py). The database is only read, never migrated; a SQLite file that does
+not exist yet, or a database that cannot be read, leaves the shipped content alone.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Optional, TextIO
 
 import typer
@@ -15,8 +18,19 @@ import typer
 from bot.cli_settings import settings_or_exit
 from core.i18n import t
 from core.settings import Settings
-from knowledge.base import load_knowledge_base
+from knowledge.base import KnowledgeBase, load_knowledge_base
 from knowledge.matcher import Match, Matcher
+
+
+def answering_knowledge(settings: Settings) -> KnowledgeBase:
+    """The shipped content plus the cluster's entries, taught phrasings, hidden ids."""
+    shipped = load_knowledge_base()
+    url = settings.database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return shipped  # no database yet: nothing of the cluster's own (and a fast start)
+    from bot.ask_cluster import with_cluster_entries  # the database layer: start-up cost
+
+    return with_cluster_entries(shipped, url)
 
 
 def _as_dict(question: str, match: Match, lang: str) -> dict[str, object]:
@@ -47,7 +61,7 @@ def _answer(matcher: Matcher, question: str, settings: Settings, lang: str | Non
 
 def answer_one(question: str, out: TextIO, *, settings: Settings, lang: str | None,
                as_json: bool) -> None:
-    matcher = Matcher(load_knowledge_base())
+    matcher = Matcher(answering_knowledge(settings))
     match, answer_lang = _answer(matcher, question, settings, lang)
     if as_json:
         out.write(json.dumps(_as_dict(question, match, answer_lang), ensure_ascii=False) + "\n")
@@ -58,7 +72,7 @@ def answer_one(question: str, out: TextIO, *, settings: Settings, lang: str | No
 def answer_lines(lines: TextIO, out: TextIO, *, settings: Settings, lang: str | None,
                  as_json: bool) -> None:
     """One answer per input line; blank lines are skipped."""
-    matcher = Matcher(load_knowledge_base())
+    matcher = Matcher(answering_knowledge(settings))
     for line in lines:
         question = line.strip()
         if not question:

@@ -28,6 +28,7 @@ from core.reply import to_plain_text
 from core.services import Services
 from core.settings import Settings
 from handlers.render import TelegramSender
+from handlers.throttle import ChatThrottle  # a long 429 for one chat never stalls run-once
 
 MAX_REMARKS = 20  # notes and skipped rows shown (every bad row is always shown)
 
@@ -131,13 +132,12 @@ def _moment(at: str | None, settings: Settings) -> datetime | None:
 
 async def _pass_once(services: Services, settings: Settings, now: datetime | None
                      ) -> PassReport:
-    from telegram.ext import AIORateLimiter, ExtBot
-
+    from telegram.ext import ExtBot
 
     assert settings.token is not None
     recover_in_flight(services)
-    bot: ExtBot[int] = ExtBot(settings.token, base_url=settings.telegram_api_base_url,
-                               rate_limiter=AIORateLimiter(max_retries=3))
+    bot: ExtBot[None] = ExtBot(settings.token, base_url=settings.telegram_api_base_url,
+                               rate_limiter=ChatThrottle())
     async with bot:
         return await run_pass(services, TelegramSender(bot), now)
 

@@ -12,18 +12,17 @@ import typer
 
 from bot import features
 from bot.ask import ask_command
+from bot.cli_kb import kb_app  # kb check, export, import, stats
 from bot.cli_settings import settings_or_exit
 from bot.cli_support import services_opener, services_or_exit, started_services
 from bot.console import ConsoleChat
 from bot.logging import configure_logging
 from core.actor import Role
-from core.settings import Settings
-from knowledge.base import check_knowledge_base
+from core.settings import Settings, SettingsError, WebhookSettings, require_webhook
 from storage.engine import DatabaseUnavailable, open_database
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Cluster Advisor: a Telegram bot for innovation clusters.")
-kb_app = typer.Typer(no_args_is_help=True, help="Knowledge base tools.")
 db_app = typer.Typer(no_args_is_help=True, help="Database tools.")
 app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
@@ -40,23 +39,39 @@ def _settings() -> Settings:
 
 
 @app.command()
-def run() -> None:
-    """Run the Telegram bot (long polling); without a token, the console chat."""
+def run(webhook: Annotated[bool, typer.Option(
+        "--webhook", help="Receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET, "
+                          "WEBHOOK_LISTEN, WEBHOOK_PORT) instead of long polling.")] = False,
+        ) -> None:
+    """Run the Telegram bot (long polling, or --webhook); without a token, the console chat."""
     settings = _settings()
+    webhook_settings = _webhook_settings(settings) if webhook else None
     configure_logging(settings)
     if settings.token is None:
         _chat(settings, member=False)
         return
-    from bot.app import StartupError, run_polling  # the Telegram library: only when needed
+    from bot.app import StartupError, run_polling, run_webhook  # Telegram: only when needed
 
     try:
-        run_polling(settings)
+        if webhook_settings is None:
+            run_polling(settings)
+        else:
+            run_webhook(settings, webhook_settings)
     except StartupError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(exc.code) from None
     except DatabaseUnavailable as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
+
+
+def _webhook_settings(settings: Settings) -> WebhookSettings:
+    """The webhook settings, or exit 2 with one line naming the missing or bad one."""
+    try:
+        return require_webhook(settings)
+    except SettingsError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -79,19 +94,6 @@ def _chat(settings: Settings, *, member: bool) -> None:
         services.close()
 
 app.command("ask")(ask_command)
-
-
-@kb_app.command("check")
-def kb_check() -> None:
-    """Validate the knowledge base files and report every problem."""
-    knowledge, problems = check_knowledge_base()
-    for problem in problems:
-        typer.echo(str(problem), err=True)
-    if problems:
-        typer.echo(f"{len(problems)} problem(s) found.", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"Knowledge base OK: {len(knowledge.entries)} entries in "
-               f"{len(knowledge.chapters)} chapters, German and English.")
 
 
 @db_app.command("upgrade")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import typer
 
-from bot import cli_members, cli_pitfalls, cli_plan
-from core import action_plan, members, pitfalls, questions, start
+from bot import cli_events, cli_members, cli_pitfalls, cli_plan, cli_workshop
+from core import action_plan, events, members, pitfalls, questions, start, workshop
 from core.feature import Feature
 from core.registry import Registry
 
@@ -32,6 +32,8 @@ FEATURES: tuple[Wiring, ...] = (
     Wiring(members.FEATURE, cli_members.register),
     Wiring(action_plan.FEATURE, cli_plan.register),
     Wiring(pitfalls.FEATURE, cli_pitfalls.register),
+    Wiring(workshop.FEATURE, cli_workshop.register),
+    Wiring(events.FEATURE, cli_events.register),
 )
 
 

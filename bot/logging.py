@@ -1,4 +1,5 @@
-"""Logging set-up: one format, and the bot token never reaches a log line."""
+"""Logging set-up: one format, and neither the bot token nor the webhook secret ever reaches
+a log line."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ from core.settings import Settings
 
 class RedactingFormatter(logging.Formatter):
     """Format as usual, then replace the bot token wherever it appears — in messages,
-    request URLs and tracebacks alike (PTB's InvalidToken message contains the token)."""
+    request URLs and tracebacks alike (PTB's InvalidToken message contains the token) — and
+    the webhook secret (PTB logs setWebhook's parameters at DEBUG)."""
 
-    def __init__(self, fmt: str, token: str | None) -> None:
+    def __init__(self, fmt: str, token: str | None, secret: str | None = None) -> None:
         super().__init__(fmt)
         self.token = token
+        self.secret = secret
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        return redact(text, self.token)
+        text = redact(super().format(record), self.token)
+        return text.replace(self.secret, "<WEBHOOK_SECRET>") if self.secret else text
 
 
 def redact(text: str, token: str | None) -> str:
@@ -39,7 +42,8 @@ QUIET_LOGGERS = {"httpx": logging.WARNING, "apscheduler": logging.WARNING,
 def configure_logging(settings: Settings) -> None:
     """One format on standard error; the token never reaches a log line."""
     handler = logging.StreamHandler()
-    handler.setFormatter(RedactingFormatter(LOG_FORMAT, settings.token))
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    handler.setFormatter(RedactingFormatter(LOG_FORMAT, settings.token, secret))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)

@@ -21,6 +21,7 @@ class SendResult:
     unreachable: bool = False  # blocked the bot, or never started it
     retry_after: float | None = None  # seconds the messenger asked us to wait
     error: str | None = None
+    halt: bool = False  # the messenger refuses us altogether (revoked token): stop, keep all
 
 
 class Sender(Protocol):

@@ -30,6 +30,12 @@ class Services:
     # keyed by feature name; each feature owns and types its own entry
     caches: dict[str, Any] = field(default_factory=dict)
 
+    def replace_knowledge(self, knowledge: KnowledgeBase, matcher: Matcher) -> None:
+        """Answer from now on from a rebuilt knowledge base (e.g. with a feature's own
+        entries); a question already being answered finishes with the pair it started with
+        (it holds its own references), the next one sees the new pair."""
+        self.knowledge, self.matcher = knowledge, matcher
+
     def close(self) -> None:
         self.engine.dispose()
 

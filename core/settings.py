@@ -7,10 +7,13 @@ and the fix, because a newcomer editing `.env` should not have to read a traceba
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -21,6 +24,9 @@ TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{8,}$")
 Language = Literal["de", "en"]
 MAX_TELEGRAM_ID = 2**52  # Telegram promises user ids fit in 52 bits (and a BIGINT column)
 MAX_REMINDER_OFFSET_DAYS = 365
+# Telegram allows 1-256 of these characters in a webhook's secret token; we ask for 16 at least
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+HEALTH_PATH = "/healthz"
 
 
 class SettingsError(Exception):
@@ -49,6 +55,11 @@ class Settings(BaseSettings):
     contact_requests_per_day: int = Field(default=10, ge=1, le=1000)
     # funding (issue #5): the year the cluster was founded, for the life-cycle curve
     cluster_founded: int | None = Field(default=None, ge=1900, le=2100)
+    # webhook mode (issue #11): used by `cluster-advisor run --webhook` only
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -103,6 +114,42 @@ class Settings(BaseSettings):
     def _empty_year(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url_shape(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str):
+            return value
+        parts = urlsplit(value.strip())
+        if (parts.scheme not in ("http", "https") or not parts.hostname or parts.fragment
+                or re.search(r"\s", value.strip())):
+            raise ValueError("must be the public https URL Telegram sends updates to, "
+                             "e.g. https://bot.example.org/telegram")
+        if (parts.path.rstrip("/") or "/") == HEALTH_PATH:
+            raise ValueError(f"must not end in {HEALTH_PATH}, the health check's path")
+        return value.strip()
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret_shape(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or not WEBHOOK_SECRET_PATTERN.match(value.strip()):
+            raise ValueError("must be 16 to 256 characters A-Z, a-z, 0-9, _ or -; make one "
+                             "with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+        return value.strip()
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _webhook_listen_address(cls, value: str) -> str:
+        try:
+            ipaddress.ip_address(value.strip())
+        except ValueError:
+            raise ValueError("must be an IP address to listen on, such as 127.0.0.1 "
+                             "(behind a reverse proxy) or 0.0.0.0 (all interfaces)") from None
+        return value.strip()
+
     @field_validator("default_language", mode="before")
     @classmethod
     def _lower_language(cls, value: object) -> object:
@@ -132,6 +179,43 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """What webhook mode needs, complete and checked (see `require_webhook`)."""
+
+    url: str  # the public address given to Telegram
+    secret: str  # expected in every request's X-Telegram-Bot-Api-Secret-Token header
+    listen: str
+    port: int
+
+    @property
+    def path(self) -> str:
+        """The local path updates arrive at: the URL's own (a proxy passes it on unchanged)."""
+        return urlsplit(self.url).path.rstrip("/") or "/"
+
+
+def require_webhook(settings: Settings) -> WebhookSettings:
+    """The webhook settings for `run --webhook`, or SettingsError naming the missing one."""
+    if settings.token is None:
+        raise SettingsError("Setting TELEGRAM_BOT_TOKEN is required for --webhook: put the "
+                            "token from @BotFather into .env or the environment.")
+    if settings.webhook_url is None:
+        raise SettingsError("Setting WEBHOOK_URL is required for --webhook: the public https "
+                            "URL Telegram sends updates to, e.g. https://bot.example.org/telegram "
+                            "(see .env.example).")
+    if settings.webhook_secret is None:
+        raise SettingsError("Setting WEBHOOK_SECRET is required for --webhook: make one with "
+                            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))' "
+                            "(see .env.example).")
+    token_secret = settings.token.partition(":")[2]  # the part after the bot id
+    if token_secret in settings.webhook_url:
+        raise SettingsError("Invalid setting WEBHOOK_URL: it must not contain the bot token "
+                            "(WEBHOOK_SECRET protects the webhook); use a path such as /telegram.")
+    return WebhookSettings(url=settings.webhook_url,
+                           secret=settings.webhook_secret.get_secret_value(),
+                           listen=settings.webhook_listen, port=settings.webhook_port)
 
 
 def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:

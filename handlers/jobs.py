@@ -2,7 +2,9 @@
 
 The job queue is only a cache of the database: APScheduler keeps jobs in memory and may
 skip a late run; the next run catches up from the database. Job names are the features'
-own (`reminders:pass`), so a job can be found and replaced; one run of a job at a time.
+own (`reminders:pass`), so a job can be found and replaced; one run of a job at a time in
+this process. Several instances on one database each run their jobs: a job's own claims
+(storage.leases) make sure each message is sent by exactly one of them.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from core.delivery import SendResult
@@ -132,6 +132,8 @@ class TelegramSender:
                 if "chat not found" in str(exc).lower():  # never started the bot
                     return SendResult(ok=False, unreachable=True, error=f"400: {exc}")
                 return SendResult(ok=False, error=f"400: {exc}")
+            except InvalidToken as exc:  # revoked: no message can go out until it is fixed
+                return SendResult(ok=False, halt=True, error=f"401: {exc}")
             except TelegramError as exc:  # network trouble, time-outs, 5xx
                 return SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")
         return SendResult(ok=False, error="no attempt made")  # pragma: no cover

@@ -20,6 +20,7 @@ from core.action_plan.dates import DateAnswer, parse_deadline, problem_text
 from core.action_plan.fields import GROUPS, participants_label, resolve_responsible
 from core.action_plan.items import Draft, PlanProblem, check_text, responsible_note
 from core.action_plan.notices import deliver_now, with_messages
+from core.action_plan.participants import with_suggestions
 from core.action_plan.views import card
 from core.actor import Actor, Role
 from core.i18n import t
@@ -110,6 +111,7 @@ def save(services: Services, actor: Actor, data: dict[str, Any]) -> Reply:
         member = plan_items.responsible_member(session, item)
     assert item.id is not None
     saved = card(viewer, item, member, today_of(services), before="\n".join(notes))
+    saved = with_suggestions(services, saved, item, actor, member)  # issue #13
     return with_messages(saved, deliver_now(services, [item.id], actor=actor))  # their notice
 
 

@@ -10,10 +10,12 @@ from core.i18n import count_of, t
 from core.locale import format_date, format_number
 from core.members.common import aware
 from core.members.roles import people_counts
-from core.reply import Reply
+from core.reply import Choice, Reply
 from core.services import Services
 from knowledge.text import fold
+from storage import clock
 from storage.engine import session_scope
+from storage.events.kpis import counted_kpis
 from storage.members.matchmaking import count_searches
 from storage.members.monitoring import add_monitoring, monitoring_totals, recent_monitoring
 from storage.members.profiles import profile_stats
@@ -79,6 +81,7 @@ def _overview(services: Services, actor: Actor) -> Reply:
         searches = count_searches(session=session)
         totals = monitoring_totals(session=session)
         recent = recent_monitoring(session=session, limit=RECENT_SHOWN)
+        counted = counted_kpis(session=session, now=clock.utcnow()).total  # issue #14: counted
     number = {key: format_number(value, lang) for key, value in profiles.items()}
     lines = [
         t(lang, "members_stats_title"),
@@ -96,13 +99,20 @@ def _overview(services: Services, actor: Actor) -> Reply:
           open=format_number(contacts.get("open", 0), lang),
           forwarded=format_number(contacts.get("forwarded", 0), lang)),
         "",
-        t(lang, "members_stats_monitoring_title"),
+        t(lang, "members_stats_monitoring_counted_title"),
     ]
-    for kind in MONITORING_KINDS:
-        lines.append(t(lang, "members_stats_monitoring_row",
+    for kind in MONITORING_KINDS:  # counted from the events' records, manual corrections ✎
+        value, manual = counted.get(kind), totals.get(kind, 0)
+        lines.append(t(lang, "members_stats_monitoring_counted_row",
                        kind=t(lang, f"members_stats_kind_{kind}"),
-                       total=format_number(totals.get(kind, 0), lang),
+                       counted=format_number(value, lang),
+                       correction=t(lang, "members_stats_monitoring_correction",
+                                    value=_signed(manual, lang)) if manual else "",
+                       total=format_number(value + manual, lang),
                        talk=format_number(TALK_FIGURES[kind], lang)))
+    funnel = (counted.requests, counted.accepted, counted.met, counted.projects)
+    lines.append(t(lang, "members_stats_monitoring_funnel",
+                   funnel=" → ".join(format_number(n, lang) for n in funnel)))
     if recent:
         lines.append("")
         lines.append(t(lang, "members_stats_recent"))
@@ -115,4 +125,6 @@ def _overview(services: Services, actor: Actor) -> Reply:
                            name=html.escape(name or "–")))
     lines.append("")
     lines.append(t(lang, "members_stats_hint"))
-    return Reply("\n".join(lines))
+    # the events feature's own button: its funnel chart per year and event
+    chart = Choice(t(lang, "members_stats_monitoring_chart_button"), "events:kpis")
+    return Reply("\n".join(lines), ((chart,),))

@@ -25,6 +25,8 @@ from core.reply import Reply
 from core.services import Services
 from storage.clock import utcnow
 from storage.engine import session_scope
+from storage.events.followup import months_ago
+from storage.events.kpis import conversion
 from storage.pitfalls.health import (
     member_counts,
     plan_counts,
@@ -58,11 +60,12 @@ def assess(services: Services, now: datetime | None = None) -> list[PitfallHealt
         members = member_counts(session=session, manager_ids=managers)
         profiles = profile_counts(session=session, manager_ids=managers)
         info = selfcheck_info(session=session)
+        converted = conversion(session=session, before=months_ago(now, 3))  # issue #14
     findings = {
         "unrealistic_expectations": rules.expectations(plan),
         "missing_monitoring": rules.monitoring(plan, info, now),
         "unbalanced_funding": rules.funding(funding_shares(services), founded(services).year),
-        "quantity_over_quality": rules.quantity(members),
+        "quantity_over_quality": rules.quantity(members, converted),
         "lack_of_openness": rules.openness(profiles, plan),
     }
     return [PitfallHealth(p, findings[p].status, findings[p].evidence, findings[p].checks,

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from core.pitfalls.funding_curve import CURVE_TOLERANCE_POINTS, YearShares, compare
+from storage.events.kpis import Conversion
 from storage.pitfalls.health import MemberCounts, PlanCounts, ProfileCounts, SelfCheckInfo
 
 UNKNOWN, OK, WARN, ALERT = "unknown", "ok", "warn", "alert"
@@ -35,6 +36,10 @@ SELFCHECK_MAX_AGE_DAYS = 183  # six months without a self-check in the cluster
 FUNDING_ALERT_POINTS = 15  # three 5-%-steps of the talk's curve: years behind the plan
 # quantity over quality
 PASSIVE_WARN, PASSIVE_ALERT = 30, 50  # % of members with neither a profile nor activity
+# introductions and meetings (3 months old) that led to a meeting / a project (issue #14)
+MET_WARN, MET_ALERT = 40, 20  # % that met: below warns, far below alerts
+PROJECT_WARN = 10  # % that became a project, from CONVERSION_SAMPLE occasions on
+CONVERSION_SAMPLE = 10
 # lack of openness
 HIDDEN_WARN, HIDDEN_ALERT = 30, 50  # % of members' profiles hidden from matchmaking
 SINGLE_GROUP_WARN, SINGLE_GROUP_ALERT = 30, 60  # % of actions with one participant group
@@ -155,14 +160,31 @@ def funding(shares: list[YearShares], founded: int | None) -> Finding:
     return Finding(status, evidence, {"funding": status})
 
 
-def quantity(members: MemberCounts) -> Finding:
-    """Members with neither a profile nor any activity, against all members."""
+def _conversion(conversion: Conversion | None) -> str:
+    """Many introductions, few meetings or projects: warn (not due before MIN_SAMPLE)."""
+    if conversion is None or conversion.introductions < MIN_SAMPLE:
+        return NOT_DUE
+    met = 100 * conversion.met / conversion.introductions
+    if met < MET_ALERT:
+        return ALERT
+    few_projects = (conversion.introductions >= CONVERSION_SAMPLE
+                    and 100 * conversion.projects / conversion.introductions < PROJECT_WARN)
+    return WARN if met < MET_WARN or few_projects else OK
+
+
+def quantity(members: MemberCounts, conversion: Conversion | None = None) -> Finding:
+    """Members with neither a profile nor any activity, against all members; and how many
+    introductions and meetings (three months old) led to a meeting or a project."""
     checks = {"passive": by_share(members.passive, members.members, PASSIVE_WARN,
-                                  PASSIVE_ALERT)}
+                                  PASSIVE_ALERT),
+              "conversion": _conversion(conversion)}
     return judged(checks, {
         "members": members.members, "with_profile": members.with_profile,
         "with_activity": members.with_activity, "passive": members.passive,
-        "passive_percent": share(members.passive, members.members)})
+        "passive_percent": share(members.passive, members.members),
+        "introductions": conversion.introductions if conversion else 0,
+        "introductions_met": conversion.met if conversion else 0,
+        "introductions_projects": conversion.projects if conversion else 0})
 
 
 def openness(profiles: ProfileCounts, plan: PlanCounts) -> Finding:

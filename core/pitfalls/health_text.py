@@ -114,12 +114,19 @@ def _funding(lang: str, e: dict[str, Any]) -> list[Line]:
 
 def _quantity(lang: str, e: dict[str, Any]) -> list[Line]:
     members = e["members"]
+    lines: list[Line] = []
+    if e.get("introductions", 0) >= rules.MIN_SAMPLE:  # issue #14: counted by the events
+        lines.append(("conversion", t(lang, "pitfalls_health_conversion",
+                                      count=e["introductions"],
+                                      met=format_number(e["introductions_met"], lang),
+                                      projects=format_number(e["introductions_projects"],
+                                                             lang))))
     if not members:
-        return [("passive", _of(lang, "no_members"))]
+        return [("passive", _of(lang, "no_members")), *lines]
     if e["passive"]:
         return [("passive", _counted(lang, "passive", e["passive"], members,
-                                     profiles=format_number(e["with_profile"], lang)))]
-    return [("passive", _fine(lang, "passive", members))]
+                                     profiles=format_number(e["with_profile"], lang))), *lines]
+    return [("passive", _fine(lang, "passive", members)), *lines]
 
 
 def _openness(lang: str, e: dict[str, Any]) -> list[Line]:

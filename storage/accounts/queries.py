@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
 from storage.accounts.tables import Member
@@ -29,10 +30,8 @@ def touch_member(
     """
     member = get_member(session=session, telegram_id=telegram_id)
     if member is None:
-        member = Member(telegram_id=telegram_id, name=name[:200], username=username,
-                        language=language)
-        session.add(member)
-        session.flush()
+        member = _first_contact(session=session, member=Member(
+            telegram_id=telegram_id, name=name[:200], username=username, language=language))
     elif (member.name != name[:200] or member.username != username
           or member.unreachable_since is not None):
         # a user who writes again has unblocked the bot: reminders may reach them again
@@ -40,6 +39,21 @@ def touch_member(
         member.unreachable_since = None
         session.add(member)
     return member
+
+
+def _first_contact(*, session: Session, member: Member) -> Member:
+    """Insert a new member, or take the row another update of the same new user inserted at
+    the same moment (two updates handled concurrently, or two instances): the insert skips
+    an existing telegram_id instead of failing on the UNIQUE constraint, then reads back."""
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    session.execute(module.insert(Member.__table__)  # type: ignore[attr-defined]
+                    .values(**member.model_dump(exclude={"id"}))
+                    .on_conflict_do_nothing(index_elements=["telegram_id"]))
+    stored = get_member(session=session, telegram_id=member.telegram_id)
+    if stored is None:  # pragma: no cover - the row exists: inserted or skipped
+        raise RuntimeError(f"member {member.telegram_id} neither inserted nor found")
+    return stored
 
 
 def set_language(*, session: Session, telegram_id: int, language: str) -> Member | None:

@@ -1,4 +1,5 @@
-"""Data access for reminder state: what is due, claiming rows before sending, the outcome.
+"""Data access for reminder state: what is due, claiming rows before sending (with a lease,
+storage.leases, so that several instances never send one row twice), the outcome.
 
 Queries here are the hot path of every reminder pass, so they select plain columns (no ORM
 objects) through indexed conditions: plan_item (status, deadline) and reminder
@@ -17,8 +18,10 @@ from sqlalchemy import select as select_columns
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage import leases
 from storage.accounts.tables import Member
 from storage.action_plan.tables import ACTIVE_STATUSES, PlanItem, Reminder, ReminderState
+from storage.leases import Leasing
 
 CHUNK = 500  # bound parameters per IN (...) list
 
@@ -118,34 +121,34 @@ def recipients(*, session: Session, member_ids: set[int]
     return found
 
 
-def claim(*, session: Session, ids: list[int], chat_id: int, now: datetime) -> bool:
-    """Mark pending rows as 'sending' to `chat_id`; False (nothing changed) if any of them
-    was taken by another pass meanwhile. The caller commits before sending."""
-    claimed = 0
-    for chunk in _chunks(ids):
-        result = session.execute(
-            update(Reminder)
-            .where(col(Reminder.id).in_(chunk),
-                   col(Reminder.state) == ReminderState.PENDING.value)
-            .values(state=ReminderState.SENDING.value, chat_id=chat_id, updated_at=now))
-        claimed += int(getattr(result, "rowcount", 0) or 0)
-    if claimed != len(ids):
-        session.rollback()
-        return False
-    return True
+REMINDERS = Leasing(Reminder.__table__)  # type: ignore[attr-defined]
+
+
+def claim(*, session: Session, ids: list[int], chat_id: int, now: datetime, token: str,
+          due: datetime | None = None) -> bool:
+    """Mark pending rows as 'sending' to `chat_id` under a lease for `token`; False (nothing
+    changed) if any of them is held by another live claim, was sent meanwhile or - decided
+    as of `due` - waits for a retry that another sender has set since. The caller commits
+    before sending (storage.leases)."""
+    still_due = or_(col(Reminder.not_before).is_(None), col(Reminder.not_before) <= (due or now))
+    return leases.claim(session=session, leasing=REMINDERS, ids=ids, token=token, now=now,
+                        values={"chat_id": chat_id, "updated_at": now}, where=still_due)
 
 
 def finish(*, session: Session, ids: list[int], state: ReminderState, now: datetime,
-           error: str | None = None, not_before: datetime | None = None) -> None:
-    """Record the outcome of sending: sent, back to pending (retry), failed, unreachable."""
+           token: str, error: str | None = None, not_before: datetime | None = None,
+           attempt: bool = True) -> int:
+    """Record the outcome of sending (sent, back to pending for a retry, failed, unreachable)
+    on the rows `token` still holds; returns how many (fewer: the claim was taken over).
+    `attempt=False`: the message was never really tried (the bot's token was refused)."""
     values: dict[str, Any] = {"state": state.value, "updated_at": now,
-                              "attempts": col(Reminder.attempts) + 1,
+                              "attempts": col(Reminder.attempts) + (1 if attempt else 0),
                               "last_error": error[:300] if error else None,
                               "not_before": not_before}
     if state is ReminderState.SENT:
         values["sent_at"] = now
-    for chunk in _chunks(ids):
-        session.execute(update(Reminder).where(col(Reminder.id).in_(chunk)).values(**values))
+    return leases.settle(session=session, leasing=REMINDERS, ids=ids, token=token,
+                         values=values)
 
 
 def skip(*, session: Session, ids: list[int], now: datetime) -> None:
@@ -160,17 +163,21 @@ def plan_digest_once(*, session: Session, kind: str, now: datetime) -> bool:
     """True exactly once per digest `kind` ("digest:2027-12"): the caller then adds a row per
     manager of this moment; a manager promoted later waits for the next week's digest.
 
-    The week is marked by a row that is never sent (key = kind). Digest rows of that week
-    from before there were markers count as planned too.
+    The week is marked by a row that is never sent (key = kind); of two instances planning
+    at once only the one whose marker went in gets True. Digest rows of that week from
+    before there were markers count as planned too.
     """
     if session.exec(select(Reminder.id).where(Reminder.key == kind)).first() is not None:
         return False
     earlier = session.exec(select(Reminder.id).where(Reminder.kind == kind).limit(1)).first()
-    insert_reminders(session=session, rows=[{
-        "key": kind, "item_id": None, "kind": kind, "chat_id": None, "due_at": now,
-        "state": ReminderState.SKIPPED.value, "attempts": 0, "created_at": now,
-        "updated_at": now}])
-    return earlier is None
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    inserted = session.execute(module.insert(Reminder.__table__)  # type: ignore[attr-defined]
+                               .on_conflict_do_nothing(index_elements=["key"]).values(
+        key=kind, item_id=None, kind=kind, chat_id=None, due_at=now,
+        state=ReminderState.SKIPPED.value, attempts=0, created_at=now, updated_at=now)
+        .returning(Reminder.__table__.c.id))  # type: ignore[attr-defined]
+    return earlier is None and inserted.first() is not None
 
 
 def attempts_of(*, session: Session, ids: list[int]) -> int:
@@ -188,12 +195,10 @@ def delete_rows(*, session: Session, ids: list[int]) -> None:
 
 
 def recover_sending(*, session: Session, now: datetime) -> int:
-    """Rows left in 'sending' by a killed process go back to 'pending' (resent once)."""
-    result = session.execute(
-        update(Reminder).where(col(Reminder.state) == ReminderState.SENDING.value)
-        .values(state=ReminderState.PENDING.value, updated_at=now,
-                last_error="interrupted while sending; sent again"))
-    return int(getattr(result, "rowcount", 0) or 0)
+    """Rows whose sender is gone go back to 'pending' (resent once): leases that ran out,
+    and claims of processes that died on this machine — never rows a live process holds."""
+    return leases.recover(session=session, leasing=REMINDERS, now=now, values={
+        "updated_at": now, "last_error": "interrupted while sending; sent again"})
 
 
 def set_reachability(*, session: Session, telegram_id: int, unreachable_since: datetime | None

@@ -15,6 +15,7 @@ from sqlalchemy import JSON, BigInteger, Index
 from sqlmodel import Field, SQLModel
 
 from storage.clock import utcnow
+from storage.leases import Leased
 
 
 class ItemStatus(StrEnum):
@@ -33,7 +34,8 @@ class ReminderState(StrEnum):
     """Delivery state of one reminder row (see core.action_plan.reminders)."""
 
     PENDING = "pending"  # due or waiting for its recipient; picked up by the next pass
-    SENDING = "sending"  # claimed and committed before the API call; left over only by a crash
+    SENDING = "sending"  # claimed (with a lease, storage.leases) and committed before the API
+    # call; left over only by a crash, taken over when the lease runs out
     SENT = "sent"  # Telegram accepted the message
     FAILED = "failed"  # gave up after repeated errors (logged, shown in the digest)
     UNREACHABLE = "unreachable"  # the recipient blocked the bot (shown in the digest)
@@ -105,7 +107,7 @@ class PlanHistory(SQLModel, table=True):
     to_deadline: date | None = None
 
 
-class Reminder(SQLModel, table=True):
+class Reminder(Leased, table=True):
     """One message to send exactly once: an item occasion, a notice or a weekly digest.
 
     `key` is unique: "item:<id>:<kind>" (kind "before:14@2026-12-31", "overdue:2026-48") or
@@ -114,7 +116,8 @@ class Reminder(SQLModel, table=True):
     NOTICE_KINDS) are events, not occasions: "item:<id>:<kind>:<random>". Marker rows are
     never sent: "digest:<week>" says the week's digest was planned (for the managers of
     that moment), "schedule:settings" fingerprints the reminder settings the items were
-    planned with, so a change is noticed at start-up.
+    planned with, so a change is noticed at start-up. `claimed_by` / `lease_until`
+    (`Leased`): which process sends the row now, and until when (storage.leases).
     """
 
     __tablename__ = "reminder"

@@ -4,6 +4,8 @@ members with roles, items created as of a given moment, and button data from the
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -22,6 +24,7 @@ from storage.accounts.queries import get_member
 from storage.action_plan.items import all_items
 from storage.action_plan.tables import PlanItem
 from storage.engine import session_scope
+from storage.leases import instance_id
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MANAGER = 42  # the `services` fixture's MANAGER_IDS
@@ -131,3 +134,11 @@ def buttons_of(reply: Reply) -> list[tuple[str, tuple[object, ...]]]:
         if parsed is not None:
             found.append((parsed[0].name, parsed[1]))
     return found
+
+
+def dead_token() -> str:
+    """A claim token of a process that ran on this machine and has ended (as after kill -9)."""
+    pid = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                             capture_output=True, text=True, check=True).stdout)
+    host, machine, _pid, _random = instance_id().split("/")
+    return f"{host}/{machine}/{pid}/dead00#1"

@@ -18,7 +18,9 @@ from core.services import Services
 from storage.accounts.queries import get_member
 from storage.action_plan.reminders import claim
 from storage.action_plan.tables import NOTICE_KINDS, ItemStatus, Reminder, ReminderState
+from storage.clock import utcnow
 from storage.engine import session_scope
+from storage.leases import new_token
 from tests.action_plan.support import (
     BERLIN,
     MANAGER,
@@ -26,6 +28,7 @@ from tests.action_plan.support import (
     add_item,
     berlin,
     buttons_of,
+    dead_token,
     manager,
     person,
     run,
@@ -233,19 +236,32 @@ def test_other_errors_keep_the_reminder_and_retry_later(services: Services) -> N
         assert row.state == "sent" and row.attempts == 2
 
 
+def test_rows_a_live_process_is_sending_are_never_taken_over(services: Services) -> None:
+    person(services, OWNER)
+    add_item(services, manager(services), deadline=DEADLINE, responsible="@user7",
+             now=berlin(2027, 3, 1))
+    decision = decide(services, berlin(2027, 3, 17))
+    batch = next(b for b in decision.batches if b.chat_id == OWNER)
+    with session_scope(services.engine) as session:  # claimed by this (live) process
+        assert claim(session=session, ids=batch.reminder_ids, chat_id=OWNER,
+                     now=utcnow(), token=new_token())
+    sender = RecordingSender()
+    run(services, sender, berlin(2027, 3, 17, 9, 1))
+    assert sender.to(OWNER) == [], "a running process never takes over rows in flight"
+    assert recover_in_flight(services) == 0
+
+
 def test_rows_left_sending_by_a_crash_are_sent_again_once(services: Services) -> None:
     person(services, OWNER)
     add_item(services, manager(services), deadline=DEADLINE, responsible="@user7",
              now=berlin(2027, 3, 1))
     decision = decide(services, berlin(2027, 3, 17))
     batch = next(b for b in decision.batches if b.chat_id == OWNER)
-    with session_scope(services.engine) as session:  # claimed, then the process "died"
+    with session_scope(services.engine) as session:  # claimed, then the process was killed
         assert claim(session=session, ids=batch.reminder_ids, chat_id=OWNER,
-                     now=berlin(2027, 3, 17))
-    sender = RecordingSender()
-    run(services, sender, berlin(2027, 3, 17, 9, 1))
-    assert sender.to(OWNER) == [], "a running process never takes over rows in flight"
+                     now=utcnow(), token=dead_token())
     assert recover_in_flight(services) == 1
+    sender = RecordingSender()
     run(services, sender, berlin(2027, 3, 17, 9, 2))
     run(services, sender, berlin(2027, 3, 17, 9, 3))
     assert len(sender.to(OWNER)) == 1

@@ -4,7 +4,7 @@ reminder rows, claiming before sending, username linking, the digest's queries, 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import delete
@@ -26,6 +26,7 @@ from storage.action_plan.reminders import (
 )
 from storage.action_plan.tables import PlanHistory, PlanItem, Reminder
 from storage.engine import session_scope
+from storage.leases import LEASE, new_token
 from tests.action_plan.support import (
     MANAGER,
     RecordingSender,
@@ -73,21 +74,26 @@ def test_reminder_rows_are_created_once_per_key(db: Services) -> None:
     assert {r.chat_id for r in stored} == {None, BIG_ID}
 
 
-def test_a_claimed_row_can_not_be_claimed_again_until_recovered(db: Services) -> None:
+def test_a_claimed_row_can_not_be_claimed_again_until_its_lease_runs_out(db: Services) -> None:
     with session_scope(db.engine) as session:
         insert_reminders(session=session, rows=[_row(f"digest:2027-11:{BIG_ID}", None, BIG_ID)])
     with session_scope(db.engine) as session:
         (row,) = session.exec(select(Reminder)).all()
         assert row.id is not None
         row_id = row.id
+    now = berlin(2027, 3, 17)
     with session_scope(db.engine) as session:
-        assert claim(session=session, ids=[row_id], chat_id=BIG_ID, now=berlin(2027, 3, 17))
+        assert claim(session=session, ids=[row_id], chat_id=BIG_ID, now=now, token=new_token())
     with session_scope(db.engine) as session:
-        assert not claim(session=session, ids=[row_id], chat_id=BIG_ID, now=berlin(2027, 3, 17))
+        assert not claim(session=session, ids=[row_id], chat_id=BIG_ID, now=now,
+                         token=new_token())
+    with session_scope(db.engine) as session:  # held by this live process
+        assert recover_sending(session=session, now=now + LEASE / 2) == 0
     with session_scope(db.engine) as session:
-        assert recover_sending(session=session, now=berlin(2027, 3, 17)) == 1
+        assert recover_sending(session=session, now=now + LEASE + timedelta(seconds=1)) == 1
     with session_scope(db.engine) as session:
-        assert claim(session=session, ids=[row_id], chat_id=BIG_ID, now=berlin(2027, 3, 17))
+        assert claim(session=session, ids=[row_id], chat_id=BIG_ID, now=now + LEASE * 2,
+                     token=new_token())
 
 
 def test_items_waiting_for_a_username_link_to_the_member_ignoring_case(db: Services) -> None:

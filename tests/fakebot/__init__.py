@@ -30,6 +30,8 @@ Layout (each module's docstring says what it owns):
 * ``state`` -- shared bookkeeping: lock, counters, known chats, users and messages.
 * ``updates`` -- ``push_message`` / ``push_callback`` / ``push_update`` for tests.
 * ``calls`` -- recorded calls: ``calls``, ``wait_for``, ``sent_message``.
+* ``webhook`` -- after ``setWebhook``: POSTing queued updates with the secret header to a
+  loopback address the test names (``deliver_webhooks_to``), retried until answered 2xx.
 * ``faults`` -- ``fail_next``: injected errors such as 429, 403 or 5xx.
 * ``validation`` -- Telegram's checks on HTML / MarkdownV2, lengths and ``callback_data``.
 * ``methods_bot``, ``methods_polling``, ``methods_messages``, ``methods_media``, ``methods_edit``,

@@ -17,11 +17,13 @@ from tests.fakebot.methods_polling import PollingMethods
 from tests.fakebot.models import Request
 from tests.fakebot.server import ServerMixin
 from tests.fakebot.updates import UpdatesMixin
+from tests.fakebot.webhook import WebhookDeliveryMixin
 
 
 class FakeBotApi(
     ServerMixin,
     UpdatesMixin,
+    WebhookDeliveryMixin,
     CallLogMixin,
     BotMethods,
     PollingMethods,

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from tests.fakebot.models import ApiError, Call, JSONDict, Request
@@ -12,6 +13,8 @@ from tests.fakebot.state import BotApiState
 
 class PollingMethods(BotApiState):
     """``getUpdates``, ``setWebhook``, ``deleteWebhook``, ``getWebhookInfo``."""
+
+    _webhook_secret: str | None = None  # set by setWebhook, sent with each delivery
 
     def _get_updates(self, request: Request) -> list[JSONDict]:
         if self._webhook_url:
@@ -40,13 +43,22 @@ class PollingMethods(BotApiState):
         return list(self._pending[:limit])
 
     def _set_webhook(self, request: Request) -> bool:
-        self._webhook_url = str(request.params.get("url") or "")
+        url = str(request.params.get("url") or "")
+        secret = request.params.get("secret_token")
+        if url and not url.startswith("https://"):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for "
+                                "webhook")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        self._webhook_url = url
+        self._webhook_secret = str(secret) if url and secret is not None else None
         if request.params.get("drop_pending_updates") is True:
             self._pending.clear()
         return True
 
     def _delete_webhook(self, request: Request) -> bool:
         self._webhook_url = ""
+        self._webhook_secret = None
         if request.params.get("drop_pending_updates") is True:
             self._pending.clear()
         return True

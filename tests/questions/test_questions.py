@@ -21,8 +21,10 @@ def _unanswered(services: Services) -> list[UnansweredQuestion]:
 def test_german_question_gets_german_answer_with_related_buttons(services: Services) -> None:
     reply = ask(services, actor(services, language_code="en"), "Was ist ein Cluster?")
     assert "räumliche Konzentration" in reply.text
-    assert reply.flat_choices and all(c.data.startswith("kb:topic:") for c in reply.flat_choices)
-    assert all(c.data.endswith(":de") for c in reply.flat_choices)
+    topics = [c for c in reply.flat_choices if not c.data.startswith("kb:vote:")]
+    assert topics and all(c.data.startswith("kb:topic:") for c in topics)
+    assert all(c.data.endswith(":de") for c in topics)
+    assert [c.label for c in reply.flat_choices[-2:]] == ["👍", "👎"]  # feedback (#12)
 
 
 def test_english_question_gets_english_answer_even_for_german_member(services: Services) -> None:

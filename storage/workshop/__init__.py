@@ -1,0 +1,1 @@
+"""Storage of the workshop feature: rounds, participants, contributions, votes, invites."""

@@ -1,0 +1,59 @@
+"""The events' storage on SQLite and PostgreSQL: the unique seats refuse a double-booking
+whatever the caller checked, notices are created once per key, the capacity holds, and the
+KPIs count from the records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core.services import Services
+from storage.engine import session_scope
+from storage.events.events import create_event, register
+from storage.events.kpis import counted_kpis
+from storage.events.meetings import SlotTaken, book, create_request, decide
+from storage.events.notices import due_notices, insert_notices
+from storage.events.tables import MeetingStatus
+from tests.conftest import make_settings, start_services
+
+
+@pytest.fixture
+def any_services(database_url: str) -> Iterator[Services]:
+    built = start_services(make_settings(database_url))
+    yield built
+    built.close()
+
+
+def test_double_booking_capacity_and_notices_are_guarded_by_the_database(
+        any_services: Services) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    start = now + timedelta(days=2)
+    with session_scope(any_services.engine) as session:
+        event = create_event(session=session, title="T", starts_at=start,
+                             ends_at=start + timedelta(hours=3), capacity=2,
+                             registration_deadline=start, meeting_start=start,
+                             meeting_end=start + timedelta(hours=1), tables=1)
+        event_id = event.id or 0
+        assert [register(session=session, event=event, telegram_id=p, now=now)
+                for p in (1, 2, 3, 1)] == ["ok", "ok", "full", "already"]
+        first = create_request(session=session, event_id=event_id, requester_id=1,
+                               target_id=2, message="", now=now)
+        second = create_request(session=session, event_id=event_id, requester_id=2,
+                                target_id=1, message="", now=now)
+        for meeting in (first, second):
+            decide(session=session, meeting=meeting, status=MeetingStatus.ACCEPTED, now=now)
+        book(session=session, meeting=first, slot=start, table=1)
+        with pytest.raises(SlotTaken):
+            book(session=session, meeting=second, slot=start, table=None)  # person busy
+        book(session=session, meeting=second, slot=start + timedelta(minutes=20), table=1)
+    with session_scope(any_services.engine) as session:
+        rows = [{"key": "remind:1:1", "kind": "remind", "chat_id": 1, "payload": {},
+                 "due_at": now}]
+        insert_notices(session=session, rows=rows, now=now)
+        insert_notices(session=session, rows=rows, now=now)
+        assert len(due_notices(session=session, now=now)) == 1
+        kpis = counted_kpis(session=session, now=start + timedelta(days=1))
+    assert (kpis.total.events, kpis.total.participants, kpis.total.requests,
+            kpis.total.accepted, kpis.total.met, kpis.total.projects) == (1, 2, 2, 2, 2, 0)
