@@ -30,13 +30,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakebot import Call, FakeBotApi  # noqa: E402
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_throttle import burst  # noqa: E402  (the same burst as the polling figures)
+
+from tests.fakebot import FakeBotApi  # noqa: E402
 
 TOKEN = "123456:BENCH-TOKEN-abcdef"
 SECRET = "bench-webhook-secret-0123456789"
 PUBLIC_URL = "https://bot.example.test/telegram"
-QUESTIONS = ["Was ist ein Cluster?", "Was ist ein Netzwerk?", "Wie finanziert man ein Cluster?",
-             "What is cluster management?", "Welche Aufgaben hat ein Clustermanager?"]
 TIMEOUT = 60.0
 
 
@@ -73,31 +75,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
-
-
-def reply(api: FakeBotApi, chat: int, after: int) -> Call:
-    return api.wait_for("sendMessage", lambda c: c.params.get("chat_id") == chat
-                        and c.status == 200, timeout=TIMEOUT, after=after)
-
-
-def burst(api: FakeBotApi, users: int, rounds: int, first_user: int) -> dict[str, float]:
-    latencies: list[float] = []
-    rates: list[float] = []
-    for round_ in range(rounds):
-        if round_:
-            time.sleep(3.1)  # nobody's per-chat window is still filled
-        mark = api.mark()
-        chats = range(first_user, first_user + users)
-        queued: dict[int, float] = {}
-        for n, chat in enumerate(chats):
-            queued[chat] = time.time()
-            api.push_message(chat, QUESTIONS[n % len(QUESTIONS)])
-        replies = {chat: reply(api, chat, mark) for chat in chats}
-        latencies += [replies[chat].at - queued[chat] for chat in chats]
-        rates.append(users / (max(c.at for c in replies.values()) - min(queued.values())))
-    ordered = sorted(latencies)
-    return {"rate": statistics.median(rates), "p50": statistics.median(ordered),
-            "p99": ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]}
 
 
 def health_ms(port: int, times: int = 50) -> float:

@@ -15,7 +15,7 @@ or malformed data is refused in one place.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlmodel import Session
@@ -95,6 +95,11 @@ class Action:
     optional: int = 0  # how many trailing arguments may be left out
 
 
+def unbound(services: object, actor: Actor, *arguments: object) -> Reply:
+    """The function of a declared action until `Actions.bound` gives it the real one."""
+    raise RuntimeError("a button ran through its declaration, not the bound table")
+
+
 @dataclass(frozen=True)
 class Actions:
     """The buttons of one feature: data `prefix:action:arg…`, read back by `parse`."""
@@ -122,6 +127,18 @@ class Actions:
     def button(self, label: str, action: str, *arguments: object) -> Choice:
         """A button that runs `action` with `arguments` when pressed."""
         return Choice(label, self.data(action, *arguments))
+
+    def bound(self, runs: Mapping[str, ActionFunction]) -> Actions:
+        """This table with each action's function: a feature's buttons module declares the
+        table with `unbound`, so that the modules building buttons need not import the
+        modules running them; the feature's `__init__` binds it once, and a name declared but
+        not bound (or bound but not declared) fails at import."""
+        declared = {action.name for action in self.actions}
+        if declared != set(runs):
+            raise ValueError(f"{self.prefix} buttons without a function or declaration: "
+                             f"{sorted(declared ^ set(runs))}")
+        return Actions(self.prefix, self.role,
+                       tuple(replace(action, run=runs[action.name]) for action in self.actions))
 
     def parse(self, rest: str) -> tuple[Action, tuple[Any, ...]] | None:
         """The action and its typed arguments for data after `prefix:`; None if malformed."""

@@ -37,7 +37,7 @@ def export_command(services: Services, actor: Actor, args: str) -> Reply:
 
 
 # the `plan:` buttons as declared in core/action_plan/buttons.py, each with what it runs
-ACTIONS = buttons.bind({
+ACTIONS = buttons.ACTIONS.bound({
     "page": browse.press_page,
     "card": browse.press_card,
     "history": browse.show_history,

@@ -16,15 +16,12 @@ with `refused_press`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date
 
 from core.action_plan.fields import GROUPS
 from core.action_plan.rules import EDIT_FIELDS
-from core.actor import Actor, Role
-from core.feature import Action, ActionFunction, Actions, integer, one_of
-from core.reply import Reply
+from core.actor import Role
+from core.feature import Action, Actions, integer, one_of, unbound
 from storage.action_plan.items import FILTERS
 
 PREFIX = "plan"
@@ -39,44 +36,31 @@ def iso_date(raw: str) -> date:
     return date.fromisoformat(raw)
 
 
-def _bound_later(services: object, actor: Actor, *arguments: object) -> Reply:
-    raise RuntimeError("the plan's buttons run only through the table `bind` returns")
-
-
 ORIGIN = one_of(FROM_REMINDER)
 _ROWS = (
     # browsing (members; the card and history check visibility per item)
-    Action("page", _bound_later, (one_of(*FILTERS), integer), role=Role.MEMBER),
-    Action("card", _bound_later, (integer,)),
-    Action("history", _bound_later, (integer,)),
+    Action("page", unbound, (one_of(*FILTERS), integer), role=Role.MEMBER),
+    Action("card", unbound, (integer,)),
+    Action("history", unbound, (integer,)),
     # the card's and the reminder's buttons (responsible person or manager)
-    Action("done", _bound_later, (integer, ORIGIN), optional=1),
-    Action("progress", _bound_later, (integer, ORIGIN), optional=1),
-    Action("reopen", _bound_later, (integer,)),
-    Action("postpone", _bound_later, (integer,)),
-    Action("postpone_to", _bound_later, (integer, iso_date)),
-    Action("edit", _bound_later, (integer,)),
-    Action("edit_field", _bound_later, (integer, one_of(*EDIT_FIELDS))),
-    Action("cancel", _bound_later, (integer,)),
-    Action("cancel_confirmed", _bound_later, (integer,)),
+    Action("done", unbound, (integer, ORIGIN), optional=1),
+    Action("progress", unbound, (integer, ORIGIN), optional=1),
+    Action("reopen", unbound, (integer,)),
+    Action("postpone", unbound, (integer,)),
+    Action("postpone_to", unbound, (integer, iso_date)),
+    Action("edit", unbound, (integer,)),
+    Action("edit_field", unbound, (integer, one_of(*EDIT_FIELDS))),
+    Action("cancel", unbound, (integer,)),
+    Action("cancel_confirmed", unbound, (integer,)),
     # the /plan_add dialog (managers; each press checks the open dialog and the role, so
     # that the refusal names /plan_add)
-    Action("new", _bound_later),
-    Action("deadline", _bound_later, (iso_date,)),
-    Action("myself", _bound_later),
-    Action("group", _bound_later, (one_of(*GROUPS),)),
-    Action("groups_done", _bound_later),
-    Action("no_kpi", _bound_later),
-    Action("abort", _bound_later),  # ends the add, postpone or edit dialog
+    Action("new", unbound),
+    Action("deadline", unbound, (iso_date,)),
+    Action("myself", unbound),
+    Action("group", unbound, (one_of(*GROUPS),)),
+    Action("groups_done", unbound),
+    Action("no_kpi", unbound),
+    Action("abort", unbound),  # ends the add, postpone or edit dialog
 )
 ACTIONS = Actions(PREFIX, Role.VISITOR, _ROWS)
 
-
-def bind(runs: Mapping[str, ActionFunction]) -> Actions:
-    """The table the router uses: every declared action with the function it runs."""
-    declared = {action.name for action in ACTIONS.actions}
-    if declared != set(runs):
-        raise ValueError(f"plan buttons without a function or declaration: "
-                         f"{sorted(declared ^ set(runs))}")
-    return Actions(ACTIONS.prefix, ACTIONS.role,
-                   tuple(replace(action, run=runs[action.name]) for action in ACTIONS.actions))

@@ -19,7 +19,7 @@ from core.feature import Command, Dialog, Feature, Privacy
 from storage import clock
 from storage.events.privacy import forget_person, person_data
 
-ACTIONS = buttons.bind({
+ACTIONS = buttons.ACTIONS.bound({
     "card": browse.press_card,
     "register": browse.press_register,
     "unregister": browse.press_unregister,

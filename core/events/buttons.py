@@ -9,55 +9,38 @@ answers a stale or forged press with `refused_press`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
-
-from core.actor import Actor, Role
-from core.feature import Action, ActionFunction, Actions, integer, one_of
-from core.reply import Reply
+from core.actor import Role
+from core.feature import Action, Actions, integer, one_of, unbound
 
 PREFIX = "events"
 YES_NO = one_of("yes", "no")
 
 
-def _bound_later(services: object, actor: Actor, *arguments: object) -> Reply:
-    raise RuntimeError("the events' buttons run only through the table `bind` returns")
-
-
 _ROWS = (
-    Action("card", _bound_later, (integer,)),
-    Action("register", _bound_later, (integer,)),
-    Action("unregister", _bound_later, (integer,)),
-    Action("ics", _bound_later, (integer,)),
-    Action("partners", _bound_later, (integer,), role=Role.MEMBER),
-    Action("ask", _bound_later, (integer, integer), role=Role.MEMBER),
-    Action("send", _bound_later, (integer, integer), role=Role.MEMBER),
-    Action("accept", _bound_later, (integer,), role=Role.MEMBER),
-    Action("decline", _bound_later, (integer,), role=Role.MEMBER),
-    Action("slot", _bound_later, (integer, integer), role=Role.MEMBER),
-    Action("move", _bound_later, (integer,), role=Role.MEMBER),
-    Action("drop", _bound_later, (integer,), role=Role.MEMBER),
-    Action("schedule", _bound_later, (integer,)),
+    Action("card", unbound, (integer,)),
+    Action("register", unbound, (integer,)),
+    Action("unregister", unbound, (integer,)),
+    Action("ics", unbound, (integer,)),
+    Action("partners", unbound, (integer,), role=Role.MEMBER),
+    Action("ask", unbound, (integer, integer), role=Role.MEMBER),
+    Action("send", unbound, (integer, integer), role=Role.MEMBER),
+    Action("accept", unbound, (integer,), role=Role.MEMBER),
+    Action("decline", unbound, (integer,), role=Role.MEMBER),
+    Action("slot", unbound, (integer, integer), role=Role.MEMBER),
+    Action("move", unbound, (integer,), role=Role.MEMBER),
+    Action("drop", unbound, (integer,), role=Role.MEMBER),
+    Action("schedule", unbound, (integer,)),
     # follow-up questions (the person asked; members who left keep their own answers)
-    Action("fu", _bound_later, (integer, one_of("met", "project", "mention"), YES_NO)),
-    Action("fu_stop", _bound_later, (integer,)),
+    Action("fu", unbound, (integer, one_of("met", "project", "mention"), YES_NO)),
+    Action("fu_stop", unbound, (integer,)),
     # managers
-    Action("plan", _bound_later, (integer,), role=Role.MANAGER),
-    Action("invite", _bound_later, (integer,), role=Role.MANAGER),
-    Action("export", _bound_later, (integer, one_of("participants", "schedule")),
+    Action("plan", unbound, (integer,), role=Role.MANAGER),
+    Action("invite", unbound, (integer,), role=Role.MANAGER),
+    Action("export", unbound, (integer, one_of("participants", "schedule")),
            role=Role.MANAGER),
-    Action("cancel_event", _bound_later, (integer,), role=Role.MANAGER),
-    Action("cancel_confirmed", _bound_later, (integer,), role=Role.MANAGER),
-    Action("kpis", _bound_later, (), role=Role.MANAGER),
+    Action("cancel_event", unbound, (integer,), role=Role.MANAGER),
+    Action("cancel_confirmed", unbound, (integer,), role=Role.MANAGER),
+    Action("kpis", unbound, (), role=Role.MANAGER),
 )
 ACTIONS = Actions(PREFIX, Role.VISITOR, _ROWS)
 
-
-def bind(runs: Mapping[str, ActionFunction]) -> Actions:
-    """The table the router uses: every declared action with the function it runs."""
-    declared = {action.name for action in ACTIONS.actions}
-    if declared != set(runs):
-        raise ValueError(f"event buttons without a function or declaration: "
-                         f"{sorted(declared ^ set(runs))}")
-    return Actions(ACTIONS.prefix, ACTIONS.role,
-                   tuple(replace(action, run=runs[action.name]) for action in ACTIONS.actions))

@@ -54,7 +54,7 @@ def warm(services: Services) -> None:
         queue.load_groups(services)
 
 
-ACTIONS = buttons.bind(buttons.KB, {
+ACTIONS = buttons.KB.bound({
     "chapters": answers.press_chapters,
     "chapter": answers.press_chapter,
     "topic": answers.press_topic,
@@ -63,7 +63,7 @@ ACTIONS = buttons.bind(buttons.KB, {
     "forward_yes": forwarding.press_forward_yes,
     "forward_no": forwarding.press_forward_no,
 })
-TEACH_ACTIONS = buttons.bind(buttons.TEACH, {
+TEACH_ACTIONS = buttons.TEACH.bound({
     "queue": queue.press_queue,
     "group": queue.press_group,
     "use": queue.press_use,

@@ -45,7 +45,7 @@ def workshop_command(services: Services, actor: Actor, args: str) -> Reply:
     return Reply(t(actor.language, "ws_usage"))
 
 
-ACTIONS = buttons.bind({
+ACTIONS = buttons.ACTIONS.bound({
     "card": rounds.press_card,
     "invite": rounds.press_invite,
     "invite_ok": rounds.press_invite_ok,
