@@ -30,7 +30,7 @@ bench: $(STAMP)
 	@for extra in bench/bench_charts.py bench/bench_match.py bench/bench_reminders.py \
 		bench/bench_quality.py bench/bench_match_quality.py bench/bench_throttle.py \
 		bench/bench_events.py bench/bench_webhook.py bench/bench_workshop.py \
-		bench/bench_teaching.py bench/bench_instances.py; do \
+		bench/bench_teaching.py bench/bench_instances.py bench/bench_startup.py; do \
 		test -f $$extra && $(BIN)/python $$extra; done; true
 
 clean:
