@@ -36,11 +36,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.conftest import fresh_database  # noqa: E402
 from tests.instances_support import (  # noqa: E402
     Figures,
     SlowBotApi,
     figures,
-    fresh_database,
     prepare,
     run_once,
     sender_env,

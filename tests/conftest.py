@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,16 +40,13 @@ def _postgres_url() -> str | None:
     return os.environ.get("TEST_DATABASE_URL") or None
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test session (skipped without TEST_DATABASE_URL)."""
-    base = _postgres_url()
-    if base is None:
-        pytest.skip("TEST_DATABASE_URL is not set")
+@contextmanager
+def fresh_database(base_url: str, prefix: str = "ca_test") -> Iterator[str]:
+    """A new, empty PostgreSQL database next to `base_url`'s; dropped afterwards."""
     from storage.engine import normalise_url
 
-    url = make_url(normalise_url(base))
-    name = f"ca_test_{uuid.uuid4().hex[:10]}"
+    url = make_url(normalise_url(base_url))
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -58,6 +56,16 @@ def postgres_database() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (skipped without TEST_DATABASE_URL)."""
+    base = _postgres_url()
+    if base is None:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    with fresh_database(base) as url:
+        yield url
 
 
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

@@ -10,16 +10,12 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from storage.engine import normalise_url
 from tests.action_plan.support import MANAGER, add_item, manager, person
@@ -52,22 +48,6 @@ SQLITE_AUDIT = (
 )
 FINAL = ("sent", "unreachable", "failed", "skipped")
 DOOMED_TOKEN = "123456:DOOMED-TOKEN-abcdef"  # the sender the test will kill uses this one
-
-
-@contextmanager
-def fresh_database(base_url: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database next to `base_url`'s; dropped afterwards."""
-    url = make_url(normalise_url(base_url))
-    name = f"ca_race_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def install_audit(url: str) -> None:

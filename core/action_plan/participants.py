@@ -23,12 +23,10 @@ from knowledge.offers import offer_fits
 from storage.accounts.tables import Member
 from storage.action_plan.tables import PlanItem
 from storage.engine import session_scope
-from storage.members.people import active_members
+from storage.members.people import active_members, participant_group
 
 SHOWN = 5
 INVITE_DATA = "ws:suggest:{item}:{person}"
-KIND_GROUP = {"company": "companies", "research": "research", "public": "public_sector",
-              "cluster": "cluster", "other": "others"}
 
 
 def suggested(services: Services, item_id: int, text: str, lang: str, *,
@@ -48,7 +46,7 @@ def suggested(services: Services, item_id: int, text: str, lang: str, *,
     for fit in fits:
         member, profile = profiles[fit.telegram_id]
         name = profile.name or member.name or "?"
-        group = KIND_GROUP.get(profile.kind, "others")
+        group = participant_group(profile.kind)
         lines.append(t(lang, "plan_suggest_line", name=html.escape(name),
                        group=t(lang, f"plan_group_{group}"),
                        words=html.escape(", ".join(fit.words))))

@@ -59,8 +59,10 @@ from storage.events.notices import (
     insert_notices,
     recover_sending,
     release,
+    skip,
 )
 from storage.events.tables import EventNotice, NoticeState
+from storage.leases import new_token
 
 logger = logging.getLogger(__name__)
 
@@ -170,25 +172,24 @@ def render(services: Services, notice: EventNotice) -> Reply | None:
     return None
 
 
-def _record(services: Services, notice_id: int, result: SendResult, report: PassReport
-            ) -> None:
+def _record(services: Services, notice_id: int, token: str, result: SendResult,
+            report: PassReport) -> None:
     at = current_time()
     with session_scope(services.engine) as session:
         if result.ok:
-            finish(session=session, notice_id=notice_id, state=NoticeState.SENT, now=at)
+            finish(session=session, notice_id=notice_id, state=NoticeState.SENT, now=at,
+                   token=token)
             report.sent += 1
         elif result.unreachable:
             finish(session=session, notice_id=notice_id, state=NoticeState.UNREACHABLE,
-                   now=at, error=result.error)
+                   now=at, token=token, error=result.error)
             report.unreachable += 1
         else:
             wait = timedelta(seconds=result.retry_after or 120)
-            attempts = finish(session=session, notice_id=notice_id,
-                              state=NoticeState.PENDING, now=at, error=result.error,
-                              not_before=at + wait)
-            if attempts >= MAX_ATTEMPTS:
-                finish(session=session, notice_id=notice_id, state=NoticeState.FAILED,
-                       now=at, error=result.error)
+            written = finish(session=session, notice_id=notice_id, state=NoticeState.PENDING,
+                             now=at, token=token, error=result.error, not_before=at + wait,
+                             give_up_after=MAX_ATTEMPTS)
+            if written == NoticeState.FAILED.value:
                 logger.error("Giving up on event notice %s: %s", notice_id, result.error)
             report.retrying += 1
 
@@ -204,12 +205,13 @@ async def run_pass(services: Services, sender: Sender, at: datetime | None = Non
         reply = render(services, notice)
         with session_scope(services.engine) as session:
             if reply is None:
-                finish(session=session, notice_id=notice.id or 0, state=NoticeState.SKIPPED,
-                       now=current_time())
+                skip(session=session, notice_id=notice.id or 0, now=current_time())
                 report.skipped += 1
                 continue
-            if not claim(session=session, notice_id=notice.id or 0, now=current_time()):
-                continue  # another pass took it
+            token = new_token()
+            if not claim(session=session, notice_id=notice.id or 0, now=current_time(),
+                         token=token):
+                continue  # another sender holds it
         try:
             result = await sender.send(notice.chat_id, reply)
         except Exception as exc:  # keep the row; the next pass retries
@@ -217,10 +219,11 @@ async def run_pass(services: Services, sender: Sender, at: datetime | None = Non
             result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")
         if getattr(result, "halt", False):  # e.g. a revoked token: keep everything, stop
             with session_scope(services.engine) as session:
-                release(session=session, notice_id=notice.id or 0, now=current_time())
+                release(session=session, notice_id=notice.id or 0, now=current_time(),
+                        token=token)
             logger.error("Events pass stopped: %s", result.error)
             break
-        _record(services, notice.id or 0, result, report)
+        _record(services, notice.id or 0, token, result, report)
     return report
 
 
@@ -231,7 +234,8 @@ async def pass_job(services: Services, sender: Sender) -> None:
 
 
 def recover_at_start(services: Services) -> None:
-    """Rows a killed process left in 'sending' go out again (at most once more)."""
+    """Rows no live process is sending (a killed one's, an expired lease) go out again, at
+    most once more."""
     with session_scope(services.engine) as session:
         count = recover_sending(session=session, now=current_time())
     if count:

@@ -26,7 +26,7 @@ from core.workshop.rounds import today_of
 from knowledge.offers import Fit, offer_fits
 from storage.clock import utcnow
 from storage.engine import session_scope
-from storage.members.people import active_members, people_of
+from storage.members.people import active_members, participant_group, people_of
 from storage.workshop.contributions import get_contribution, save_contribution
 from storage.workshop.plan import (
     add_participant_name,
@@ -40,8 +40,6 @@ from storage.workshop.plan import (
 
 SUGGESTED = 5
 
-KIND_TO_PLAN_GROUP = {"company": "companies", "research": "research",
-                      "public": "public_sector", "cluster": "cluster", "other": "others"}
 
 
 def add_months(start: date, months: int) -> date:
@@ -60,7 +58,7 @@ def suggestions(services: Services, text: str, *, exclude: set[int]) -> tuple[
     offers = {m.telegram_id: list(p.offers) for m, p in people
               if p is not None and p.visible and m.telegram_id not in exclude}
     about = {m.telegram_id: (display(m, p),
-                             KIND_TO_PLAN_GROUP.get(p.kind if p else "other", "others"))
+                             participant_group(p.kind if p else None))
              for m, p in people}
     return offer_fits(text, offers, limit=SUGGESTED), about
 

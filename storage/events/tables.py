@@ -19,6 +19,7 @@ from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.clock import utcnow
+from storage.leases import Leased
 
 TITLE_MAX = 200
 PLACE_MAX = 200
@@ -118,10 +119,11 @@ class MeetingSeat(SQLModel, table=True):
     slot_start: datetime
 
 
-class EventNotice(SQLModel, table=True):
+class EventNotice(Leased, table=True):
     """One message of the feature to send exactly once, unique by `key`:
     "remind:<event>:<person>", "followup:<source>:<id>:<months>:<person>",
-    "gone:<meeting>:<person>" (the other side left the cluster)."""
+    "gone:<meeting>:<person>" (the other side left the cluster). Claimed with a lease
+    (storage.leases), like the plan's reminders."""
 
     __tablename__ = "event_notice"
     __table_args__ = (Index("ix_event_notice_state_due_at", "state", "due_at"),)

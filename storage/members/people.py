@@ -9,6 +9,15 @@ from storage.accounts.tables import Member
 from storage.members.profiles import ACTIVE_ROLES
 from storage.members.tables import Profile
 
+# a profile's kind as the action plan's participant group (research, companies, ...)
+_PARTICIPANT_GROUP = {"company": "companies", "research": "research", "public": "public_sector",
+                      "cluster": "cluster", "other": "others"}
+
+
+def participant_group(kind: str | None) -> str:
+    """The action plan's participant group of a profile kind ("others" when unknown)."""
+    return _PARTICIPANT_GROUP.get(kind or "other", "others")
+
 
 def active_members(*, session: Session, also: frozenset[int] = frozenset()
                    ) -> list[tuple[Member, Profile | None]]:

@@ -14,8 +14,8 @@ from storage.engine import session_scope
 from storage.events.events import create_event, register
 from storage.events.kpis import counted_kpis
 from storage.events.meetings import SlotTaken, book, create_request, decide
-from storage.events.notices import due_notices, insert_notices
-from storage.events.tables import MeetingStatus
+from storage.events.notices import claim, due_notices, finish, insert_notices, recover_sending
+from storage.events.tables import MeetingStatus, NoticeState
 from tests.conftest import make_settings, start_services
 
 
@@ -57,3 +57,26 @@ def test_double_booking_capacity_and_notices_are_guarded_by_the_database(
         kpis = counted_kpis(session=session, now=start + timedelta(days=1))
     assert (kpis.total.events, kpis.total.participants, kpis.total.requests,
             kpis.total.accepted, kpis.total.met, kpis.total.projects) == (1, 2, 2, 2, 2, 0)
+
+
+def test_a_notice_another_sender_holds_is_neither_recovered_nor_overwritten(
+        any_services: Services) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    with session_scope(any_services.engine) as session:
+        insert_notices(session=session, rows=[{"key": "remind:1:7", "kind": "remind",
+                                               "chat_id": 7, "payload": {}, "due_at": now}],
+                       now=now)
+        notice_id = due_notices(session=session, now=now)[0].id or 0
+    with session_scope(any_services.engine) as session:
+        assert claim(session=session, notice_id=notice_id, now=now, token="live#1")
+    with session_scope(any_services.engine) as session:  # another process starts up
+        assert recover_sending(session=session, now=now) == 0
+        assert not claim(session=session, notice_id=notice_id, now=now, token="other#1")
+    later = now + timedelta(minutes=10)  # the lease ran out: another sender takes over
+    with session_scope(any_services.engine) as session:
+        assert claim(session=session, notice_id=notice_id, now=later, token="other#2")
+    with session_scope(any_services.engine) as session:
+        assert finish(session=session, notice_id=notice_id, state=NoticeState.SENT,
+                      now=later, token="live#1") is None  # the first sender's outcome is void
+        assert finish(session=session, notice_id=notice_id, state=NoticeState.SENT,
+                      now=later, token="other#2") == NoticeState.SENT.value

@@ -35,11 +35,10 @@ from storage.accounts.tables import Member
 from storage.action_plan.tables import NOTICE_KINDS, Reminder
 from storage.engine import normalise_url, session_scope
 from tests.action_plan.support import MANAGER, add_item, berlin, manager, person
-from tests.conftest import clean_env, make_settings, start_services
+from tests.conftest import clean_env, fresh_database, make_settings, start_services
 from tests.e2e_support import BOT_ID, BOT_USERNAME, STARTUP_TIMEOUT, TOKEN, RunningBot
 from tests.fakebot import FakeBotApi
 from tests.fakebot.wire import parse_request
-from tests.instances_support import fresh_database
 
 THROTTLED, BROKEN, SILENT, BLOCKED, FINE = 7201, 7202, 7203, 7204, 7205
 OWNERS = (THROTTLED, BROKEN, SILENT, BLOCKED, FINE)

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from tests.action_plan.support import berlin
+from tests.conftest import fresh_database
 from tests.instances_support import (
     SlowBotApi,
     figures,
-    fresh_database,
     prepare,
     run_once,
     sender_env,

@@ -97,6 +97,8 @@ def upgrade() -> None:
         sa.Column("sent_at", WHEN, nullable=True),
         sa.Column("created_at", WHEN, nullable=False),
         sa.Column("updated_at", WHEN, nullable=False),
+        sa.Column("claimed_by", sa.String(length=96), nullable=True),
+        sa.Column("lease_until", WHEN, nullable=True),
         sa.UniqueConstraint("key"),
     )
     op.create_index("ix_event_notice_state_due_at", "event_notice", ["state", "due_at"])
