@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -32,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_throttle import burst  # noqa: E402  (the same burst as the polling figures)
+from bench_throttle import burst, stop  # noqa: E402  (the same burst as for polling)
 
 from tests.fakebot import FakeBotApi  # noqa: E402
 
@@ -66,15 +65,6 @@ def start(api: FakeBotApi, folder: str, port: int | None) -> subprocess.Popen[by
     if port is not None:
         api.deliver_webhooks_to(f"http://127.0.0.1:{port}")
     return process
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=40)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
 
 
 def health_ms(port: int, times: int = 50) -> float:
