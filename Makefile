@@ -24,6 +24,7 @@ lint: $(STAMP)
 	@$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,bench]' >&2
 	@$(BIN)/python bench/bench_matcher.py
 	@$(BIN)/python bench/bench_ask_cli.py
 	@$(BIN)/python bench/bench_memory.py

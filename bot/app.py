@@ -30,6 +30,7 @@ from handlers.dispatch import register_features
 from handlers.jobs import arm_jobs, disarm_jobs
 from handlers.menus import refresh_menus, set_default_menus
 from handlers.throttle import ChatOrder, ChatThrottle
+from handlers.workers import Workers
 
 logger = logging.getLogger(__name__)
 WARM_JOB = "features:warm"
@@ -120,9 +121,10 @@ def build_application(settings: Settings, services: Services) -> Application:
     handled concurrently, each chat's in order (`ChatOrder`)."""
     if settings.token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to build the Telegram application")
+    throttle = ChatThrottle(overall=(settings.telegram_messages_per_second, 1.0))
     bot = AdvisorBot(settings.token, base_url=settings.telegram_api_base_url,
                      base_file_url=file_base_url(settings.telegram_api_base_url),
-                     rate_limiter=ChatThrottle(), watch=TokenWatch())
+                     rate_limiter=throttle, watch=TokenWatch())
     application = (
         Application.builder()
         .bot(bot)
@@ -135,6 +137,7 @@ def build_application(settings: Settings, services: Services) -> Application:
     application.bot_data.settings = settings
     application.bot_data.registry = services.registry
     application.bot_data.services = services
+    application.bot_data.workers = Workers()
     register_handlers(application, services.registry)
     return application
 
@@ -174,7 +177,7 @@ async def _post_init(application: Application) -> None:
 
 async def _warm(context: AdvisorContext) -> None:
     """Job: build the features' caches in a worker thread."""
-    await asyncio.to_thread(context.services.registry.start_features, context.services)
+    await context.workers.run(context.services.registry.start_features, context.services)
 
 
 async def _introduce(application: Application, settings: Settings, services: Services) -> None:
@@ -197,6 +200,8 @@ async def _introduce(application: Application, settings: Settings, services: Ser
 async def _post_shutdown(application: Application) -> None:
     bot_data: BotData = application.bot_data
     disarm_jobs(application, bot_data.registry)
+    if bot_data.workers is not None:
+        bot_data.workers.shutdown()
 
 
 def run_polling(settings: Settings) -> None:

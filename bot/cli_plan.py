@@ -137,7 +137,8 @@ async def _pass_once(services: Services, settings: Settings, now: datetime | Non
     assert settings.token is not None
     recover_in_flight(services)
     bot: ExtBot[None] = ExtBot(settings.token, base_url=settings.telegram_api_base_url,
-                               rate_limiter=ChatThrottle())
+                               rate_limiter=ChatThrottle(
+                                   overall=(settings.telegram_messages_per_second, 1.0)))
     async with bot:
         return await run_pass(services, TelegramSender(bot), now)
 

@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # flood limit (issue #11): Telegram's ~30 messages a second; more only for paid broadcasts
+    telegram_messages_per_second: int = Field(default=30, ge=1, le=1000)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

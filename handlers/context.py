@@ -9,6 +9,7 @@ from telegram.ext import CallbackContext, ExtBot
 from core.registry import Registry
 from core.services import Services
 from core.settings import Settings
+from handlers.workers import Workers
 
 
 class BotData:
@@ -18,6 +19,7 @@ class BotData:
     registry: Registry
     services: Services | None = None
     on_started: Callable[[], None] | None = None  # told once the bot is connected
+    workers: Workers | None = None  # the threads for core calls, while the application runs
 
 
 class AdvisorContext(CallbackContext[ExtBot, dict, dict, BotData]):
@@ -27,3 +29,10 @@ class AdvisorContext(CallbackContext[ExtBot, dict, dict, BotData]):
         if services is None:
             raise RuntimeError("services are not started yet (post_init has not run)")
         return services
+
+    @property
+    def workers(self) -> Workers:
+        workers = self.bot_data.workers
+        if workers is None:
+            raise RuntimeError("the application was not built by bot.app (no worker threads)")
+        return workers

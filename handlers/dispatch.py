@@ -3,14 +3,14 @@
 Nothing here knows a feature: commands, button prefixes, free text, group posts and the
 "reply to someone's message names that person" rule all come from the declarations in
 `core.feature`. Every callback builds an `Actor` and hands the update to `core.router` — in a
-worker thread, since that is database and matching work: a slow /match never holds up the
-replies to other chats (`handlers.throttle.ChatOrder` lets updates of different chats run
-at the same time, each chat's one after the other: its dialog state is in the database).
+worker thread of the application's own (`handlers.workers`), since that is database and
+matching work: a slow /match never holds up the replies to other chats
+(`handlers.throttle.ChatOrder` lets updates of different chats run at the same time, each
+chat's one after the other: its dialog state is in the database).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import Callable
@@ -85,7 +85,7 @@ async def answer(update: Update, context: AdvisorContext, reply: Reply,
     refresh the actor's menu when the update changed their role or language."""
     concerned = list(reply.menus)
     if (actor is not None and actor.is_private_chat
-            and await asyncio.to_thread(_changed, context, actor)):
+            and await context.workers.run(_changed, context, actor)):
         concerned.append(actor.user_id)
     await respond(update, context, Outcome(reply, tuple(concerned)))
 
@@ -146,7 +146,7 @@ def command_handler(command: Command) -> CommandHandler:
                 target = _reply_target(update, context)
             return run_command(context.services, actor, command.name, target)
 
-        outcome = await asyncio.to_thread(outcome_of, update, context, core, follow=True)
+        outcome = await context.workers.run(outcome_of, update, context, core, follow=True)
         if outcome is not None:
             await respond(update, context, outcome)
 
@@ -162,7 +162,7 @@ def button_handler(prefix: str) -> CallbackQueryHandler:
         if query is None:
             return
         data = str(query.data or "")
-        outcome = await asyncio.to_thread(
+        outcome = await context.workers.run(
             outcome_of, update, context,
             lambda actor: press_button(context.services, actor, data), follow=True)
         if outcome is None:
@@ -182,7 +182,7 @@ async def private_text(update: Update, context: AdvisorContext) -> None:
     if message is None:
         return
     text = message.text or ""
-    outcome = await asyncio.to_thread(
+    outcome = await context.workers.run(
         outcome_of, update, context, lambda actor: handle_text(context.services, actor, text))
     if outcome is not None:
         await respond(update, context, outcome)
@@ -209,7 +209,7 @@ async def group_text(update: Update, context: AdvisorContext) -> None:
     if question is None:
         return
     # never a dialog step in a group: the router sees a group actor
-    outcome = await asyncio.to_thread(
+    outcome = await context.workers.run(
         outcome_of, update, context,
         lambda actor: handle_text(context.services, actor, question))
     if outcome is not None:
@@ -223,7 +223,7 @@ async def watch_group(update: Update, context: AdvisorContext) -> None:
         return
     post = GroupPost(chat_id=chat.id, user_id=user.id, name=user.full_name,
                      username=user.username, language_code=user.language_code)
-    followups = await asyncio.to_thread(context.services.registry.watch_group,
+    followups = await context.workers.run(context.services.registry.watch_group,
                                         context.services, post)
     for followup in followups:  # never posted in the group: only notices and menus
         send_extra(update, context, followup.extra)

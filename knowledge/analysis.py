@@ -24,8 +24,9 @@ Each distinct word is analysed once per Analyser and its terms are shared (an in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from knowledge.language import (
     CHAT_SPELLINGS,
@@ -43,7 +44,7 @@ from knowledge.language import (
     weighted_translations,
     words,
 )
-from knowledge.language.function_words import DROPPED, INTENT_CUES
+from knowledge.language.function_words import DROPPED, INTENT_CUES, INTENT_WORDS
 from knowledge.language.typos import everyday_spelling
 
 PHRASE_WEIGHT = 1.0
@@ -102,23 +103,25 @@ def derived_verb(word: str) -> str | None:
     return german_verb(stem + "t")
 
 
-def _joined_hyphens(text: str) -> str:
-    """Join "Know-how" to "Knowhow" when its parts are all function words."""
+def joined_hyphens(text: str) -> str:
+    """Join "Know-how" to "Knowhow" when its parts are all function words (any number of
+    texts at once: a match never crosses a line break)."""
     if "-" not in text:
         return text
+    return _HYPHENATED.sub(lambda found: _joined_word(found.group(0)), text)
 
-    def join(found: re.Match[str]) -> str:
-        parts = found.group(0).split("-")
-        if all(is_function_word(fold(part)) for part in parts):
-            return "".join(parts)
-        return found.group(0)
-    return _HYPHENATED.sub(join, text)
+
+@lru_cache(maxsize=10_000)
+def _joined_word(word: str) -> str:
+    parts = word.split("-")
+    return "".join(parts) if all(is_function_word(fold(part)) for part in parts) else word
 
 
 _INTENT_TERMS: dict[str, Term] = {}
 
 
-def _intent_term(key: str) -> Term:
+def intent_term(key: str) -> Term:
+    """The (shared) term of an intent key such as "?why"."""
     term = _INTENT_TERMS.get(key)
     if term is None:
         term = _INTENT_TERMS[key] = Term(key, key, {key: 1.0}, 1.0, intent=True)
@@ -126,7 +129,6 @@ def _intent_term(key: str) -> Term:
 
 
 _RAW_TOKEN = re.compile(r"[^\W_]+")
-_FOLDED_WORD = re.compile(r"[0-9a-z]+")  # a word of folded text (language.words)
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:
@@ -146,6 +148,28 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
 
 
 _CHAT = frozenset(CHAT_SPELLINGS)
+
+
+def folded_forms(raw: str) -> tuple[str, ...]:
+    """The folded words of one raw word (a run of letters and digits), chat spellings
+    written out: what _tokens makes of it, for analysing many texts at once."""
+    if raw.isascii():
+        found: tuple[str, ...] = (raw.lower(),)
+    else:
+        found = tuple(token.word for token in tokens(raw))
+    return tuple(written for word in found for written in CHAT_SPELLINGS.get(word, (word,)))
+
+
+def intent_keys(folded: list[str]) -> set[str]:
+    """The intent keys of a text's folded words; a cost word asks for an amount."""
+    found = intents(folded)
+    if COST_WORDS.intersection(folded):
+        found.add("?amount")
+    return found
+
+
+# every word intent_keys looks at: any other word only separates its neighbours
+INTENT_SIGNALS = INTENT_WORDS | COST_WORDS
 
 
 class _KnownWords:
@@ -213,7 +237,7 @@ class Analyser:
     def terms(self, text: str) -> list[Term]:
         """The terms of a text. Terms are shared between texts: do not change them."""
         if "-" in text:
-            text = _joined_hyphens(text)
+            text = joined_hyphens(text)
         found = _tokens(text)
         mixed_case = text not in (text.lower(), text.upper())
         content = [(index, word, capital) for index, (word, capital) in enumerate(found)
@@ -230,21 +254,14 @@ class Analyser:
                 joined = self._joined(word, following[1])
                 if joined:
                     word, skip = joined, following[0]
-            result.extend(self._word_terms(word, mixed_case and capital and index > 0))
+            result.extend(self.word_terms(word, mixed_case and capital and index > 0))
         if len(result) > 1:
             self._phrases(result)
         folded = [word for word, _ in found]
         if not INTENT_CUES.isdisjoint(folded) or not COST_WORDS.isdisjoint(folded):
-            for key in sorted(self._intents(folded)):
-                result.append(_intent_term(key))
+            for key in sorted(intent_keys(folded)):
+                result.append(intent_term(key))
         return result
-
-    @staticmethod
-    def _intents(folded: list[str]) -> set[str]:
-        found = intents(folded)
-        if COST_WORDS.intersection(folded):
-            found.add("?amount")
-        return found
 
     def _joined(self, word: str, following: str) -> str | None:
         """Two neighbours that form one known word ("Lebens Zyklus", "E Mobilitaet")."""
@@ -256,7 +273,7 @@ class Analyser:
             return word + following
         return None
 
-    def _word_terms(self, word: str, capital: bool) -> tuple[Term, ...]:
+    def word_terms(self, word: str, capital: bool = False) -> tuple[Term, ...]:
         """The (shared) terms of one word; `capital`: written as a German noun."""
         cached = self._words.get((word, capital))
         if cached is None:
@@ -318,6 +335,23 @@ class Analyser:
                     found.append(variant)
         return found
 
+    def knows(self, word: str) -> bool:
+        """Whether the lexicon lists a word: only two such words form one of its phrases."""
+        return word in self._known_words
+
+    def phrase_keys(self, first: str, second: str) -> dict[str, float] | None:
+        """The keys two neighbouring words' lemma keys give as a phrase ("business model"
+        and its translations), or None when they form no phrase the index or the lexicon
+        knows."""
+        phrase = f"{first} {second}"
+        if phrase not in self.index_keys and (
+                not self.knows(first) or not self.knows(second)
+                or lexicon().get(phrase) is None):
+            return None
+        keys: dict[str, float] = {}
+        self._with_translations(keys, phrase, PHRASE_WEIGHT)
+        return keys
+
     def _phrases(self, terms: list[Term]) -> None:
         """Give two neighbouring words the key of the phrase they form, if one is known.
 
@@ -327,10 +361,8 @@ class Analyser:
             first, second = terms[position], terms[position + 1]
             if first.intent or second.intent:
                 continue
-            phrase = f"{first.own} {second.own}"
-            if phrase not in self.index_keys and (
-                    first.own not in self._known_words or second.own not in self._known_words
-                    or lexicon().get(phrase) is None):
+            phrase = self.phrase_keys(first.own, second.own)
+            if phrase is None:
                 continue
             for at in (position, position + 1):
                 term = terms[at]
@@ -339,16 +371,11 @@ class Analyser:
                     term = terms[at] = Term(term.word, term.own, dict(term.keys),
                                             term.general, noun=term.noun, name=term.name,
                                             certainty=term.certainty)
-                self._with_translations(term.keys, phrase, PHRASE_WEIGHT)
+                for key, weight in phrase.items():
+                    _add(term.keys, key, weight)
 
 
 def folded_words(text: str) -> list[str]:
     """Content words of a text, folded (for vocabularies and language hints)."""
-    return [word for word in words(_joined_hyphens(text)) if not is_function_word(word)]
+    return [word for word in words(joined_hyphens(text)) if not is_function_word(word)]
 
-
-def distinct_words(texts: Iterable[str]) -> set[str]:
-    """The distinct content words of many texts, folded and split in one pass over their
-    concatenation (a knowledge base of 10,000 entries has 20 MB of phrasings)."""
-    joined = fold("\n".join(_joined_hyphens(text) if "-" in text else text for text in texts))
-    return {word for word in set(_FOLDED_WORD.findall(joined)) if not is_function_word(word)}

@@ -1,7 +1,8 @@
 """One engine per process, made at start-up from DATABASE_URL, and schema upgrades.
 
 SQLite gets WAL mode (with `synchronous=NORMAL`: no disk sync per commit) and a busy timeout
-so the bot and a CLI command can share the file;
+so the bot and a CLI command can share the file, and a savepoint that would open the
+transaction opens it as a writer (see `_savepoint_as_writer`);
 PostgreSQL URLs are pointed at the psycopg 3 driver that the package installs.
 """
 
@@ -39,6 +40,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False,
                                                   "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _savepoint_as_writer)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -54,6 +56,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _savepoint_as_writer(connection: Any, _name: str | None) -> None:
+    """Open the transaction with BEGIN IMMEDIATE when a SAVEPOINT would open it.
+
+    Python's sqlite3 begins a transaction only before a write, so reads run outside one and
+    the write waits for the lock (busy timeout). A SAVEPOINT (`session.begin_nested()`) with
+    no transaction open starts a *deferred* one instead: the reads after it pin a snapshot,
+    and when another connection commits before the first write, SQLite refuses that write at
+    once with "database is locked" (SQLITE_BUSY_SNAPSHOT; no busy timeout can help, the
+    snapshot is stale). Taking the write lock first makes such a unit wait its turn."""
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")
 
 
 @contextmanager

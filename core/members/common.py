@@ -5,25 +5,35 @@ process (kept in `services.caches["members"]`)."""
 from __future__ import annotations
 
 import html
+import logging
 import time
 from datetime import UTC, datetime
 
 from core.actor import Actor, Role
 from core.i18n import LANGUAGES, t
 from core.members.index import MemberIndex
+from core.members.keywords import Synonyms, synonyms
+from core.members.snapshot import Damaged, fingerprint, from_arrays, stale, to_arrays
 from core.reply import Reply
 from core.services import Services
 from knowledge.text import fold
 from storage.accounts.queries import all_manager_ids, get_member
 from storage.accounts.tables import Member
 from storage.engine import session_scope
-from storage.members.matchmaking import index_rows, index_stamp
+from storage.members.matchmaking import index_rows, index_stamp, index_versions
 from storage.members.profiles import ACTIVE_ROLES, profile_of
 from storage.members.roles import set_role
+from storage.members.snapshots import read_snapshot, snapshot_path, write_snapshot
 from storage.members.tables import PROFILE_KINDS, Profile
 
 CACHE_KEY = "members"  # this feature's entry in services.caches: the MemberIndex
 SYNC_INTERVAL_SECONDS = 1.0
+# more rows than this changed since the snapshot (a share, and at least a number): building
+# afresh is quicker than re-indexing them one by one
+MOST_CHANGED, FEW_CHANGED = 0.2, 1000
+RESAVE_AFTER = 1000  # a start that re-indexed this many profiles saves the snapshot again
+
+log = logging.getLogger(__name__)
 
 KIND_ALIASES: dict[str, str] = {
     alias: kind for kind, aliases in {
@@ -140,40 +150,94 @@ def _cached(services: Services) -> MemberIndex | None:
 
 
 def member_index(services: Services) -> MemberIndex:
-    """The matchmaking index: built on first use, then kept in step with the database."""
+    """The matchmaking index: on first use read from the snapshot and brought up to date, or
+    built; then kept in step with the database."""
     index = _cached(services)
     if index is None:
-        index = MemberIndex()
-        _load(services, index)
+        index, outdated = _start(services)
         services.caches[CACHE_KEY] = index
+        if outdated:  # ready first, saved second (the running bot is warming off the loop)
+            _save(services, index)
     elif time.monotonic() - index.checked_at > SYNC_INTERVAL_SECONDS:
         _sync(services, index)
     return index
 
 
-def _load(services: Services, index: MemberIndex) -> None:
+def _header() -> dict[str, str]:
+    """What a snapshot must have been made with: this feature's index and this code."""
+    return {"kind": "members", "code": fingerprint()}
+
+
+def _start(services: Services) -> tuple[MemberIndex, bool]:
+    """The saved index refreshed by what changed while the bot was down, else one built
+    afresh; and whether to save it (built, or RESAVE_AFTER profiles re-indexed: a few
+    changes are quicker to apply again at the next start than the snapshot is to write)."""
+    path = snapshot_path(services.settings.database_url)
+    table = synonyms()
+    arrays = read_snapshot(path, _header()) if path is not None else None
+    if arrays is not None:
+        index = MemberIndex(table)
+        try:
+            index.adopt(from_arrays(arrays, table.words))
+        except Damaged as exc:
+            log.info("matchmaking snapshot %s ignored: %s", path, exc)
+        else:
+            changes = _refresh(services, index)
+            if changes is not None:
+                return index, changes >= RESAVE_AFTER
+    return _built(services, table), True
+
+
+def _save(services: Services, index: MemberIndex) -> None:
+    path = snapshot_path(services.settings.database_url)
+    if path is not None:
+        write_snapshot(path, _header(), index.export(to_arrays))
+
+
+def _built(services: Services, table: Synonyms) -> MemberIndex:
     with session_scope(services.engine) as session:
-        index.stamp = index_stamp(session=session)
-        for row in index_rows(session=session, manager_ids=services.settings.manager_ids):
+        stamp = index_stamp(session=session)
+        index = MemberIndex.built(index_rows(session=session,
+                                             manager_ids=services.settings.manager_ids), table)
+    index.stamp, index.checked_at = stamp, time.monotonic()
+    return index
+
+
+def _refresh(services: Services, index: MemberIndex) -> int | None:
+    """Re-index the profiles changed, added or shown differently since the snapshot, drop
+    the deleted ones: how many there were, or None when so many that a build is quicker."""
+    manager_ids = services.settings.manager_ids
+    with session_scope(services.engine) as session:
+        stamp = index_stamp(session=session)  # first: later changes are caught by _sync
+        versions = index_versions(session=session, manager_ids=manager_ids)
+        todo = index.export(lambda parts: stale(parts, versions))
+        if len(todo.changed) > max(MOST_CHANGED * len(versions.ids), FEW_CHANGED):
+            return None
+        for row in index_rows(session=session, manager_ids=manager_ids, ids=todo.changed):
             index.upsert(row)
-    index.checked_at = time.monotonic()
+    for profile_id in todo.removed:
+        index.remove(profile_id)
+    index.stamp, index.checked_at = stamp, time.monotonic()
+    return len(todo.changed) + len(todo.removed)
 
 
 def _sync(services: Services, index: MemberIndex) -> None:
-    """Apply changes made by other processes (an import while the bot runs)."""
+    """Apply changes made by other processes (an import while the bot runs, a role changed
+    by another instance)."""
     with session_scope(services.engine) as session:
         stamp = index_stamp(session=session)
         if stamp != index.stamp:
             rows = index_rows(session=session, manager_ids=services.settings.manager_ids,
-                              since=index.stamp[1])
+                              since=index.stamp)
             for row in rows:
                 index.upsert(row)
             index.stamp = stamp
+            if len(index) != stamp.count:  # profiles were deleted elsewhere: drop them
+                versions = index_versions(session=session,
+                                          manager_ids=services.settings.manager_ids)
+                for profile_id in index.export(lambda parts: stale(parts, versions)).removed:
+                    index.remove(profile_id)
     index.checked_at = time.monotonic()
-    if len(index) != index.stamp[0]:  # profiles were deleted elsewhere: start afresh
-        fresh = MemberIndex(index.synonyms)
-        _load(services, fresh)
-        services.caches[CACHE_KEY] = fresh
 
 
 def reindex(services: Services, profile_ids: list[int], *, removed: bool = False) -> None:

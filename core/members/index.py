@@ -9,11 +9,14 @@ of those units, times the field's weight, give each profile's score (query.py). 
 0-100; below MIN_SCORE (MIN_PARTNER_SCORE for a profile's own needs and offers) nobody is
 shown, so "no good match" is an ordinary result.
 
-Changes made in this process are applied at once (`upsert`, `remove`); changes from other
-processes (a CSV import while the bot runs) are picked up by
+A whole cluster is indexed in bulk (`built`, bulk.py): each distinct keyword and each
+distinct chunk of text is analysed once, and the postings are sorted into place with numpy
+instead of appended slot by slot; at start the index is read from its snapshot instead
+(snapshot.py). Changes made in this process are applied at once (`upsert`,
+`remove`); changes from other processes (a CSV import while the bot runs) are picked up by
 `core.members.common.member_index`, which compares the profile table's stamp at most once a
-second. An edited profile gets a new slot; its old slot is switched off, not reclaimed (a
-restart compacts the index).
+second. An edited profile gets a new slot; its old slot is switched off, not reclaimed (the
+saved snapshot, snapshot.py, is compacted).
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ import sys
 import threading
 from array import array
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import datetime
+from typing import TypeVar
 
 import numpy as np
 
+from core.members.bulk import EMPTY_LABELS, FIELDS, IndexParts, Labels, build_parts
 from core.members.keywords import (
     Synonyms,
     content_words,
@@ -48,7 +53,7 @@ from core.members.query import (
 from core.members.reasons import SHOWN, reasons_for
 from core.members.suggest import suggestion
 from core.members.units import UnitTable
-from storage.members.matchmaking import IndexRow
+from storage.members.matchmaking import IndexRow, IndexStamp, micros
 
 # typed keywords: their offers count most, then their description, then their needs
 KEYWORD_WEIGHTS = {"O": 1.0, "D": 0.45, "N": 0.8}
@@ -61,8 +66,8 @@ BOTH_WAYS = 0.4
 OFFERS_DIRECTION = 0.8  # what I need comes first: someone needing my offer counts 0.8
 MIN_SCORE = 24  # typed keywords: chosen on the dev set's tune split (bench_match_quality.py)
 MIN_PARTNER_SCORE = 15  # my profile's needs and offers (one direction counts 0.8 at most)
-FIELDS = ("O", "N", "D")
-_EMPTY: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+_EMPTY = EMPTY_LABELS
+T = TypeVar("T")
 
 
 class MemberIndex:
@@ -77,18 +82,51 @@ class MemberIndex:
         self._owners = np.full(capacity, -1, dtype=np.int64)
         self._eligible = np.zeros(capacity, dtype=bool)
         self._bonus = np.zeros(capacity, dtype=np.float32)
-        self._labels: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        self._changed = np.zeros(capacity, dtype=np.int64)  # updated_at in µs (micros)
+        self._labels: list[Labels] = []
         self._slot_of: dict[int, int] = {}
         self.units = UnitTable(self.synonyms.words)
         self._postings: Postings = {name: [] for name in FIELDS}
         self._label_counts: dict[int, Counter[str]] = {}  # unit -> its spellings in use
         self._reader = PhraseReader(self.units)
-        self.stamp: tuple[int, datetime | None] = (0, None)
+        self.stamp: IndexStamp | None = None
         self.checked_at = 0.0
 
     # ---------------------------------------------------------------- building
     def __len__(self) -> int:
         return len(self._slot_of)
+
+    @classmethod
+    def built(cls, rows: Iterable[IndexRow], table: Synonyms | None = None) -> MemberIndex:
+        """An index of these rows, built in bulk (bulk.py)."""
+        index = cls(table)
+        index.adopt(build_parts(rows, index.units))
+        return index
+
+    def adopt(self, parts: IndexParts) -> None:
+        """Hold these contents (built in bulk or read from a snapshot) from now on."""
+        with self._lock:
+            size = self.size = len(parts.profile_ids)
+            capacity = max(1024, size)
+            self._profile_ids = _padded(parts.profile_ids, capacity)
+            self._owners = _padded(parts.owners, capacity, -1)
+            self._eligible = _padded(parts.eligible, capacity)
+            self._bonus = _padded(parts.bonus, capacity)
+            self._changed = _padded(parts.changed, capacity)
+            self._labels, self._slot_of = parts.labels, parts.slot_of
+            self._postings, self._label_counts = parts.postings, parts.label_counts
+            self.units = parts.units
+            self._reader = PhraseReader(self.units)
+
+    def export(self, convert: Callable[[IndexParts], T]) -> T:
+        """`convert` applied to the current contents while no change can happen (the parts
+        are the index's own, not copies: `convert` must not keep them)."""
+        with self._lock:
+            size = self.size
+            return convert(IndexParts(
+                self.units, self._profile_ids[:size], self._owners[:size],
+                self._eligible[:size], self._bonus[:size], self._changed[:size],
+                self._labels, self._postings, self._label_counts, self._slot_of))
 
     def _grow(self) -> None:
         capacity = len(self._profile_ids) * 2
@@ -98,6 +136,7 @@ class MemberIndex:
         eligible[: self.size] = self._eligible[: self.size]
         self._eligible = eligible
         self._bonus = np.resize(self._bonus, capacity)
+        self._changed = np.resize(self._changed, capacity)
 
     def upsert(self, row: IndexRow) -> None:
         """Add a profile, replacing its earlier version."""
@@ -112,6 +151,7 @@ class MemberIndex:
             self._owners[slot] = row.owner if row.owner is not None else -1
             self._eligible[slot] = row.eligible
             self._bonus[slot] = 0.001 / (1 + len(row.offers) + len(row.needs))
+            self._changed[slot] = micros(row.updated_at)
             offers = tuple(sys.intern(k) for k in row.offers)
             needs = tuple(sys.intern(k) for k in row.needs)
             for keywords, name in ((offers, "O"), (needs, "N")):
@@ -269,3 +309,8 @@ class MemberIndex:
         with self._lock:
             return suggestion(self.units, self._label_counts, self.synonyms, keyword, lang)
 
+
+def _padded(values: np.ndarray, capacity: int, fill: int = 0) -> np.ndarray:
+    column = np.full(capacity, fill, dtype=values.dtype)
+    column[: len(values)] = values
+    return column

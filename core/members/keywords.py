@@ -64,17 +64,28 @@ def content_words(text: str) -> list[str]:
     "lightweight"); an abbreviation in capitals stays even when it folds to a function word
     ("IT", "OT"); "F&E" and "R&D" are one word."""
     found: list[str] = []
-    chunks = _CHUNK.findall(_AMPERSAND.sub(r"\1\2", text))
+    for chunk in content_chunks(text):
+        found.extend(chunk_words(chunk))
+    return found
+
+
+def content_chunks(text: str) -> list[str]:
+    """The hyphenated chunks of a text whose words `content_words` takes, in order ("e
+    government" is one chunk): texts repeat chunks far more than whole texts repeat."""
+    chunks: list[str] = _CHUNK.findall(_AMPERSAND.sub(r"\1\2", text) if "&" in text else text)
+    if "e" not in chunks and "E" not in chunks:
+        return chunks
+    glued: list[str] = []
     for number, chunk in enumerate(chunks):
         if chunk.lower() == "e" and number + 1 < len(chunks):  # "e government"
             chunks[number + 1] = chunk + chunks[number + 1]
             continue
-        found.extend(_chunk_words(chunk))
-    return found
+        glued.append(chunk)
+    return glued
 
 
 @lru_cache(maxsize=100_000)
-def _chunk_words(chunk: str) -> tuple[str, ...]:
+def chunk_words(chunk: str) -> tuple[str, ...]:
     """The content words of one hyphenated chunk ("Luft-Wasser-Wärmepumpen")."""
     pieces = _PIECE.findall(chunk)
     if len(pieces) > 1:

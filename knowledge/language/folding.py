@@ -26,13 +26,31 @@ def fold(text: str) -> str:
     """Lower-case, spell umlauts as ae/oe/ue/ss, drop accents."""
     if text.isascii():
         return text.lower()
-    lowered = text.lower()
+    lowered = _spelt(text.lower())
+    if lowered.isascii() or not _DECOMPOSABLE.search(lowered):
+        return lowered  # dashes, quotes, emoji: no letters to fold, words() drops them
+    return decompose(lowered)
+
+
+def _spelt(lowered: str) -> str:
     for letter, spelt in _UMLAUTS:
         if letter in lowered:
             lowered = lowered.replace(letter, spelt)
-    if lowered.isascii() or not _DECOMPOSABLE.search(lowered):
-        return lowered  # dashes, quotes, emoji: no letters to fold, words() drops them
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
+    return lowered
+
+
+def decomposes(text: str) -> bool:
+    """Whether fold takes `text` apart (NFKD) — and with it every other character of it, so
+    folding a text piece by piece must take every piece apart then (knowledge.batch)."""
+    if text.isascii():
+        return False
+    lowered = _spelt(text.lower())
+    return not lowered.isascii() and _DECOMPOSABLE.search(lowered) is not None
+
+
+def decompose(text: str) -> str:
+    """`text` taken apart by NFKD, combining accents dropped ("café" -> "cafe")."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 def words(text: str) -> list[str]:

@@ -113,6 +113,12 @@ INTENT_OF = {word: key for key, group in INTENTS.items() for word in group}
 INTENT_CUES = (frozenset(INTENT_OF) | {pair[0] for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS}
                | MEANING_WORDS | DEFINE_WORDS | EXPLAIN_WORDS | {"whats"})
 DROPPED = FUNCTION_WORDS | frozenset(INTENT_OF)  # and every one-letter word
+# every word intents() looks at: any other word only separates its neighbours, so texts
+# that differ in other words alone have the same intents (an index analyses many at once)
+INTENT_WORDS = (frozenset(INTENT_OF) | OUR_WORDS | MEANING_WORDS | QUESTION_WHAT | DEFINE_WORDS
+                | EXPLAIN_WORDS | HOW_WORDS | {"whats"}
+                | {word for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | OUR_PAIRS
+                   for word in pair})
 
 
 def is_function_word(word: str) -> bool:

@@ -94,13 +94,15 @@ class UpdatesMixin(BotApiState):
         *,
         message: dict[str, Any],
         first_name: str = "Test",
+        username: str | None = None,
         language_code: str | None = "de",
     ) -> JSONDict:
-        """Queue a press on an inline button with ``data`` under ``message`` (a bot message)."""
+        """Queue a press on an inline button with ``data`` under ``message`` (a bot message);
+        ``username`` as Telegram reports it with every update of that user."""
         with self._cond:
             query_id = str(next(self._callback_ids))
             current = self._messages.get((message["chat"]["id"], message["message_id"]), message)
-        user = self._user_dict(user_id, first_name, None, language_code)
+        user = self._user_dict(user_id, first_name, username, language_code)
         callback = {
             "id": query_id,
             "from": user,

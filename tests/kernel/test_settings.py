@@ -47,6 +47,8 @@ def test_env_file_and_environment_are_read(tmp_path: Path, monkeypatch: pytest.M
     ("REMINDER_OFFSETS", "14,-3"),
     ("MANAGER_IDS", "12345678901234567890123"),
     ("MANAGER_IDS", "0"),
+    ("TELEGRAM_MESSAGES_PER_SECOND", "0"),
+    ("TELEGRAM_MESSAGES_PER_SECOND", "5000"),
 ])
 def test_invalid_setting_names_the_setting(monkeypatch: pytest.MonkeyPatch, name: str,
                                            value: str) -> None:
