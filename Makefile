@@ -33,6 +33,7 @@ bench: $(STAMP)
 		bench/bench_events.py bench/bench_webhook.py bench/bench_workshop.py \
 		bench/bench_teaching.py bench/bench_instances.py bench/bench_startup.py; do \
 		test -f $$extra && $(BIN)/python $$extra; done; true
+	@$(BIN)/python bench/bench_soak.py --minutes 1  # the README's figures: --minutes 10
 
 clean:
-	rm -rf $(VENV) data/*.sqlite3*
+	rm -rf $(VENV) data/*.sqlite3* data/cache

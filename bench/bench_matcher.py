@@ -22,14 +22,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from knowledge.base import Entry, KnowledgeBase, load_knowledge_base
-from knowledge.language import fold, snowball_stem, words
-from knowledge.matcher import Matcher
+from bm25_yardstick import best_entry, bm25_index, bm25s
 
-try:  # the yardstick's library, an optional extra
-    import bm25s
-except ImportError:
-    bm25s = None
+from knowledge.base import Entry, KnowledgeBase, load_knowledge_base
+from knowledge.matcher import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = [case["q"] for case in tomllib.loads(
@@ -86,28 +82,12 @@ def measure(matcher: Matcher | Callable[[str], object], rounds: int,
 
 
 def bm25_yardstick(knowledge: KnowledgeBase) -> tuple[float, Callable[[str], object]]:
-    """A plain BM25 over the entries (bm25s; Snowball stems of folded words, each entry's
-    phrasings as one document, as in bench/bench_quality.py): its build CPU time in
+    """The plain BM25 of bench/bm25_yardstick.py over the entries: its build CPU time in
     seconds, and one question -> the best entry."""
-    def tokens(text: str) -> list[str]:
-        return [snowball_stem(word) for word in words(text)]
-
     cpu = time.process_time()
-    corpus = []
-    for entry in knowledge.entries:
-        texts = [entry.title[lang] for lang in ("de", "en")]
-        for lang in ("de", "en"):
-            texts += [*entry.questions.get(lang, ()), *entry.keywords.get(lang, ())]
-        corpus.append(tokens(" ".join(texts)))
-    retriever = bm25s.BM25()
-    retriever.index(corpus, show_progress=False)
+    retriever = bm25_index(knowledge)
     build = time.process_time() - cpu
-    vocabulary = retriever.vocab_dict
-
-    def answer(text: str) -> object:
-        query = [token for token in tokens(fold(text)) if token in vocabulary]
-        return int(retriever.get_scores(query).argmax()) if query else None
-    return build, answer
+    return build, lambda text: best_entry(retriever, text)
 
 
 def main() -> None:
@@ -130,7 +110,7 @@ def main() -> None:
               f"p50={p50:6.3f} ms  p99={p99:6.3f} ms  max={worst:6.2f} ms")
         ours[label] = (build_cpu, p50)
         del matcher
-    if bm25s is None:
+    if bm25s is None:  # the yardstick's library, an optional extra
         print("bm25s yardstick skipped: bm25s is not installed (pip install -e '.[bench]')")
         return
     build_cpu, answer = bm25_yardstick(inflated)

@@ -24,9 +24,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bm25_yardstick import best_entry, bm25_index  # noqa: E402
 
 from knowledge.base import KnowledgeBase, load_knowledge_base  # noqa: E402
-from knowledge.language import fold, snowball_stem, words  # noqa: E402
 from knowledge.matcher import Matcher  # noqa: E402
 
 DEV_SET = ROOT / "tests" / "data" / "dev" / "questions.toml"
@@ -91,32 +93,15 @@ def matcher_ranker(matcher: Matcher) -> Ranker:
 
 
 def bm25_ranker(knowledge: KnowledgeBase) -> Ranker | None:
-    """BM25 over each entry's phrasings (titles, questions, keywords; folded, Snowball)."""
-    try:
-        import bm25s
-    except ImportError:
+    """BM25 over each entry's phrasings (bench/bm25_yardstick.py); None without bm25s."""
+    retriever = bm25_index(knowledge)
+    if retriever is None:
         return None
-
-    def tokens(text: str) -> list[str]:
-        return [snowball_stem(word) for word in words(text)]
-
-    corpus = []
-    for entry in knowledge.entries:
-        texts = [entry.title[lang] for lang in ("de", "en")]
-        for lang in ("de", "en"):
-            texts += [*entry.questions.get(lang, ()), *entry.keywords.get(lang, ())]
-        corpus.append(tokens(" ".join(texts)))
-    retriever = bm25s.BM25()
-    retriever.index(corpus, show_progress=False)
     ids = [entry.id for entry in knowledge.entries]
 
-    def rank(text: str, lang: str) -> tuple[float, str]:
-        query = [t for t in tokens(fold(text)) if t in retriever.vocab_dict]
-        if not query:
-            return 0.0, ""
-        scores = retriever.get_scores(query)
-        best = int(scores.argmax())
-        return float(scores[best]), ids[best]
+    def rank(text: str, _lang: str) -> tuple[float, str]:
+        found = best_entry(retriever, text)
+        return (found[0], ids[found[1]]) if found is not None else (0.0, "")
     return rank
 
 

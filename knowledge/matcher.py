@@ -38,6 +38,7 @@ import numpy as np
 
 from knowledge.analysis import Analyser, Term
 from knowledge.base import Entry, KnowledgeBase
+from knowledge.batch import ranges
 from knowledge.index import Index, build, term_weight
 from knowledge.language import TypoRepair, detect_language
 from knowledge.language.function_words import OURS
@@ -79,14 +80,6 @@ class Match:
     def confident(self) -> bool:
         return self.entry is not None
 
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The concatenation of range(start, start + length) for each pair, vectorised."""
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.cumsum(lengths) - lengths
-    return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths)
 
 
 @dataclass(slots=True)
@@ -272,7 +265,7 @@ class Matcher:
         values = np.array(list(query.keys.values()), dtype=np.float64).reshape(-1, 2)
         starts = index.key_starts[numbers]
         lengths = index.key_starts[numbers + 1] - starts
-        elements = _ranges(starts, lengths)
+        elements = ranges(starts, lengths)
         best = np.zeros(len(self._entries))
         support = np.zeros(len(self._entries), dtype=np.int64)
         if len(elements):
@@ -302,10 +295,10 @@ class Matcher:
         by_key[numbers] = values
         first = index.entry_starts[candidates]  # phrasings of each candidate
         counts = index.entry_starts[candidates + 1] - first
-        phrasings = _ranges(first, counts)
+        phrasings = ranges(first, counts)
         starts = index.phrasing_starts[phrasings]
         lengths = index.phrasing_starts[phrasings + 1] - starts
-        elements = _ranges(starts, lengths)
+        elements = ranges(starts, lengths)
         local = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # phrasing starts
         best = np.zeros(len(candidates))
         support = np.zeros(len(candidates), dtype=np.int64)

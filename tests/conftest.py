@@ -80,6 +80,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'advisor.sqlite3'}"
 
 
+@pytest.fixture(params=DATABASES)
+def own_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of this test's own (races and restarts need a clean slate): a SQLite file,
+    and a fresh PostgreSQL database, dropped afterwards, when TEST_DATABASE_URL is set."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'advisor.sqlite3'}"
+        return
+    base = _postgres_url()
+    if base is None:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    with fresh_database(base) as url:
+        yield url
+
+
 def make_settings(database_url: str, **overrides: object) -> Settings:
     return load_settings(None, database_url=database_url, **overrides)
 

@@ -9,14 +9,10 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from tests.action_plan.support import berlin
-from tests.conftest import fresh_database
 from tests.instances_support import (
     SlowBotApi,
     figures,
@@ -29,19 +25,6 @@ OWNERS = list(range(8101, 8121))  # 20 owners + the manager's digest
 AT = "2027-03-17T09:30:00"  # Wednesday; the Monday digest of that week is due too
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database of its own per test (the race needs a clean slate)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'race.sqlite3'}"
-        return
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    with fresh_database(base) as url:
-        yield url
-
-
 def _finish(process: subprocess.Popen[str], name: str) -> str:
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, f"{name} failed ({process.returncode}): {err[-3000:]}"
@@ -49,31 +32,31 @@ def _finish(process: subprocess.Popen[str], name: str) -> str:
 
 
 def test_two_senders_racing_send_everything_once_and_revert_nothing(
-        database: str, tmp_path: Path) -> None:
-    expected = prepare(database, OWNERS, deadline=date(2027, 3, 31),
+        own_database_url: str, tmp_path: Path) -> None:
+    expected = prepare(own_database_url, OWNERS, deadline=date(2027, 3, 31),
                        planned=berlin(2027, 3, 1))
     reports: list[str] = []
     with SlowBotApi(delay=0.2, gate=2) as api:  # nothing is sent before both are up
-        env = sender_env(database, api)
+        env = sender_env(own_database_url, api)
         first = run_once(tmp_path, env, "--at", AT)
         try:
             second = run_once(tmp_path, env, "--at", AT)
             reports.append(_finish(second, "second sender"))
         finally:
             reports.append(_finish(first, "first sender"))
-        result = figures(database, api, expected)
+        result = figures(own_database_url, api, expected)
     assert (result.lost, result.doubled, result.reverted) == (0, 0, 0), result.line()
     assert result.states == {"sent": len(expected)}, result.line()
     assert result.senders == 2, f"both processes sent a share: {result.line()}; {reports}"
 
 
 def test_a_sender_killed_mid_send_doubles_at_most_that_message(
-        database: str, tmp_path: Path) -> None:
-    expected = prepare(database, OWNERS, deadline=date(2027, 3, 31),
+        own_database_url: str, tmp_path: Path) -> None:
+    expected = prepare(own_database_url, OWNERS, deadline=date(2027, 3, 31),
                        planned=berlin(2027, 3, 1))
     with SlowBotApi(delay=0.1, hold_at=3, gate=2) as api:
-        doomed = run_once(tmp_path, sender_env(database, api, doomed=True), "--at", AT)
-        env = sender_env(database, api)
+        doomed = run_once(tmp_path, sender_env(own_database_url, api, doomed=True), "--at", AT)
+        env = sender_env(own_database_url, api)
         survivor = run_once(tmp_path, env, "--at", AT)
         try:
             assert api.held.wait(60), "the doomed sender's third send never came"
@@ -85,11 +68,11 @@ def test_a_sender_killed_mid_send_doubles_at_most_that_message(
             if doomed.poll() is None:
                 doomed.kill()
         _finish(survivor, "surviving sender")
-        left = figures(database, api, expected)
+        left = figures(own_database_url, api, expected)
         assert left.states.get("sending") == 1, f"the killed one's message: {left.line()}"
         assert left.reverted == 0, left.line()
         _finish(run_once(tmp_path, env, "--at", AT), "next pass")  # e.g. the restart
-        result = figures(database, api, expected)
+        result = figures(own_database_url, api, expected)
     assert result.lost == 0, result.line()
     assert result.doubled == 1 and result.delivered[in_flight] == 2, result.line()
     assert result.reverted == 0 and result.states == {"sent": len(expected)}, result.line()

@@ -4,7 +4,6 @@ outdated snapshot is never trusted (issue #11)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,31 +21,19 @@ from storage.engine import session_scope
 from storage.members.matchmaking import index_rows
 from storage.members.profiles import get_profile, profile_of, set_visible
 from storage.members.snapshots import snapshot_path
-from tests.conftest import fresh_database, make_settings, start_services
+from tests.conftest import make_settings, start_services
 from tests.members.support import CASES, import_member_set, member, organisations, with_profile
 
 SEARCHER = 10
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh SQLite file, and a fresh PostgreSQL database when TEST_DATABASE_URL is set."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'advisor.sqlite3'}"
-        return
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    with fresh_database(base) as url:
-        yield url
-
-
 @pytest.fixture
-def restart(database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def restart(own_database_url: str, tmp_path: Path,
+            monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """Start the bot's services again on the same database (the previous ones closed); a
     PostgreSQL database's snapshot goes to ./data/cache, here in the test's own folder."""
     monkeypatch.chdir(tmp_path)
-    settings = make_settings(database, manager_ids="42")
+    settings = make_settings(own_database_url, manager_ids="42")
     running: list[Services] = []
 
     def start() -> Services:
