@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # where the matchmaking index is saved between runs (issue #11); empty: beside the
+    # SQLite file, or data/cache under the working directory for PostgreSQL
+    cache_dir: Path | None = None
     # flood limit (issue #11): Telegram's ~30 messages a second; more only for paid broadcasts
     telegram_messages_per_second: int = Field(default=30, ge=1, le=1000)
 
@@ -111,9 +114,9 @@ class Settings(BaseSettings):
             return offsets
         return value
 
-    @field_validator("cluster_founded", mode="before")
+    @field_validator("cluster_founded", "cache_dir", mode="before")
     @classmethod
-    def _empty_year(cls, value: object) -> object:
+    def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("webhook_url", mode="before")

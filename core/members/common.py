@@ -172,7 +172,7 @@ def _start(services: Services) -> tuple[MemberIndex, bool]:
     """The saved index refreshed by what changed while the bot was down, else one built
     afresh; and whether to save it (built, or RESAVE_AFTER profiles re-indexed: a few
     changes are quicker to apply again at the next start than the snapshot is to write)."""
-    path = snapshot_path(services.settings.database_url)
+    path = snapshot_path(services.settings.database_url, services.settings.cache_dir)
     table = synonyms()
     arrays = read_snapshot(path, _header()) if path is not None else None
     if arrays is not None:
@@ -189,7 +189,7 @@ def _start(services: Services) -> tuple[MemberIndex, bool]:
 
 
 def _save(services: Services, index: MemberIndex) -> None:
-    path = snapshot_path(services.settings.database_url)
+    path = snapshot_path(services.settings.database_url, services.settings.cache_dir)
     if path is not None:
         write_snapshot(path, _header(), index.export(to_arrays))
 

@@ -190,3 +190,26 @@ def test_another_instance_demoting_or_deleting_is_noticed_while_running(
     monkeypatch.setattr(common, "SYNC_INTERVAL_SECONDS", 0.0)
     assert robotics(services) == {"Stays GmbH"}
     assert search(services, "Robotik").hits  # still answering from the same index
+
+
+def test_cache_dir_holds_the_snapshot_a_restart_reads(
+        own_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    cache = tmp_path / "cache-elsewhere"
+    settings = make_settings(own_database_url, cache_dir=str(cache))
+    services = start_services(settings)
+    try:
+        with_profile(services, SEARCHER, offers=["CRM"], needs=[])
+        with_profile(services, 11, offers=["Robotik"], needs=[], organization="Robo GmbH")
+        assert robotics(services) == {"Robo GmbH"}
+    finally:
+        services.close()
+    default = snapshot_path(settings.database_url)
+    assert default is not None and not default.exists()  # nothing beside the database
+    assert [p.parent for p in cache.iterdir()] == [cache]
+    no_rebuild(monkeypatch)
+    services = start_services(settings)
+    try:
+        assert robotics(services) == {"Robo GmbH"}
+    finally:
+        services.close()
