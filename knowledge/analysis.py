@@ -44,6 +44,7 @@ from knowledge.language import (
     weighted_translations,
     words,
 )
+from knowledge.language.folding import RAW_TOKEN
 from knowledge.language.function_words import DROPPED, INTENT_CUES, INTENT_WORDS
 from knowledge.language.typos import everyday_spelling
 
@@ -128,14 +129,13 @@ def intent_term(key: str) -> Term:
     return term
 
 
-_RAW_TOKEN = re.compile(r"[^\W_]+")
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:
     """(folded word, capitalised) of every word of a text, chat spellings written out
     ("hw" -> "how"); like knowledge.language.tokens, as plain tuples, for speed."""
     found: list[tuple[str, bool]] = []
-    for raw in _RAW_TOKEN.findall(text):
+    for raw in RAW_TOKEN.findall(text):
         if raw.isascii():
             found.append((raw.lower(), raw[0].isupper()))
         else:
@@ -170,6 +170,8 @@ def intent_keys(folded: list[str]) -> set[str]:
 
 # every word intent_keys looks at: any other word only separates its neighbours
 INTENT_SIGNALS = INTENT_WORDS | COST_WORDS
+# a text without one of these has no intents at all
+INTENT_TRIGGERS = INTENT_CUES | COST_WORDS
 
 
 class _KnownWords:
@@ -258,7 +260,7 @@ class Analyser:
         if len(result) > 1:
             self._phrases(result)
         folded = [word for word, _ in found]
-        if not INTENT_CUES.isdisjoint(folded) or not COST_WORDS.isdisjoint(folded):
+        if not INTENT_TRIGGERS.isdisjoint(folded):
             for key in sorted(intent_keys(folded)):
                 result.append(intent_term(key))
         return result

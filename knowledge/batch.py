@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge.analysis import (
-    COST_WORDS,
     INTENT_SIGNALS,
+    INTENT_TRIGGERS,
     Analyser,
     Term,
     folded_forms,
@@ -33,13 +33,11 @@ from knowledge.analysis import (
     intent_term,
     joined_hyphens,
 )
-from knowledge.language.folding import decompose, decomposes, fold
-from knowledge.language.function_words import DROPPED, INTENT_CUES, is_function_word
+from knowledge.language.folding import RAW_TOKEN, decompose, decomposes, fold
+from knowledge.language.function_words import DROPPED, is_function_word
 
 SEPARATOR = "\x00"  # between two texts in their concatenation (no word character)
-_RAW_TOKEN = re.compile(r"[^\W_]+")  # as in Analyser.terms
 _FOLDED_WORD = re.compile(r"[0-9a-z]+")  # a word of folded text (language.words)
-_CUES = INTENT_CUES | COST_WORDS  # a text without one has no intents (Analyser.terms)
 
 
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -231,7 +229,7 @@ def _folded_words(chunks: Chunks) -> tuple[list[str], tuple[np.ndarray, np.ndarr
     """The distinct folded words of all texts, and per word occurrence (in text order)
     its word number and its text number."""
     words = _Table()
-    forms = [[words.number(form) for raw in _RAW_TOKEN.findall(joined_hyphens(piece))
+    forms = [[words.number(form) for raw in RAW_TOKEN.findall(joined_hyphens(piece))
               for form in folded_forms(raw)] for piece in chunks.pieces]
     form_counts = np.array([len(found) for found in forms], dtype=np.int64)
     form_starts = np.concatenate(([0], np.cumsum(form_counts))).astype(np.int64)
@@ -274,7 +272,7 @@ def _intents(builder: _Builder, word_list: list[str], words: np.ndarray, texts: 
 
     Only the words intent_keys looks at matter, and of the others only that they separate
     their neighbours: texts with the same such pattern share their intents."""
-    cue = np.array([word in _CUES for word in word_list], dtype=bool)
+    cue = np.array([word in INTENT_TRIGGERS for word in word_list], dtype=bool)
     has_cue = np.zeros(int(texts.max(initial=0)) + 1, dtype=bool)
     has_cue[texts[cue[words]]] = True
     cue_texts = np.flatnonzero(has_cue)

@@ -8,6 +8,7 @@ import html
 import logging
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from core.actor import Actor, Role
 from core.i18n import LANGUAGES, t
@@ -172,7 +173,7 @@ def _start(services: Services) -> tuple[MemberIndex, bool]:
     """The saved index refreshed by what changed while the bot was down, else one built
     afresh; and whether to save it (built, or RESAVE_AFTER profiles re-indexed: a few
     changes are quicker to apply again at the next start than the snapshot is to write)."""
-    path = snapshot_path(services.settings.database_url, services.settings.cache_dir)
+    path = _snapshot(services)
     table = synonyms()
     arrays = read_snapshot(path, _header()) if path is not None else None
     if arrays is not None:
@@ -188,8 +189,13 @@ def _start(services: Services) -> tuple[MemberIndex, bool]:
     return _built(services, table), True
 
 
+def _snapshot(services: Services) -> Path | None:
+    """Where this database's snapshot is kept (None: an in-memory database has none)."""
+    return snapshot_path(services.settings.database_url, services.settings.cache_dir)
+
+
 def _save(services: Services, index: MemberIndex) -> None:
-    path = snapshot_path(services.settings.database_url, services.settings.cache_dir)
+    path = _snapshot(services)
     if path is not None:
         write_snapshot(path, _header(), index.export(to_arrays))
 

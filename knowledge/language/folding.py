@@ -16,7 +16,7 @@ from typing import NamedTuple
 # str.replace per letter, not str.translate: a 20 MB knowledge base folds in 0.1 s, not 2 s
 _UMLAUTS = (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("ẞ", "ss"))
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_RAW_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+RAW_TOKEN = re.compile(r"[^\W_]+")  # a raw word: a run of letters and digits
 # letters NFKD takes apart: accented Latin, ligatures, full-width and super/subscript forms
 _DECOMPOSABLE = re.compile("[\u00a0-\u024f\u1e00-\u1eff\u2070-\u209f\ufb00-\ufb06\uff00-\uffef]")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -27,9 +27,8 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     lowered = _spelt(text.lower())
-    if lowered.isascii() or not _DECOMPOSABLE.search(lowered):
-        return lowered  # dashes, quotes, emoji: no letters to fold, words() drops them
-    return decompose(lowered)
+    # dashes, quotes, emoji: no letters to fold, words() drops them
+    return decompose(lowered) if _accented(lowered) else lowered
 
 
 def _spelt(lowered: str) -> str:
@@ -42,9 +41,11 @@ def _spelt(lowered: str) -> str:
 def decomposes(text: str) -> bool:
     """Whether fold takes `text` apart (NFKD) — and with it every other character of it, so
     folding a text piece by piece must take every piece apart then (knowledge.batch)."""
-    if text.isascii():
-        return False
-    lowered = _spelt(text.lower())
+    return not text.isascii() and _accented(_spelt(text.lower()))
+
+
+def _accented(lowered: str) -> bool:
+    """Whether a lower-cased text with umlauts spelt out still has letters NFKD takes apart."""
     return not lowered.isascii() and _DECOMPOSABLE.search(lowered) is not None
 
 
@@ -76,7 +77,7 @@ def tokens(text: str) -> list[Token]:
     """The folded words of `text`, each with its capitalisation and position."""
     result: list[Token] = []
     append = result.append
-    for raw in _RAW_TOKEN.findall(text):
+    for raw in RAW_TOKEN.findall(text):
         if raw.isascii():  # letters and digits only: folding is lower-casing
             append(Token(raw.lower(), raw[0].isupper(), len(result)))
             continue

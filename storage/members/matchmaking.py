@@ -136,8 +136,7 @@ def _rows(session: Session, manager_ids: frozenset[int], since: IndexStamp | Non
         needs = _keyword_lists(row[4] for row in batch)
         for (profile_id, owner, visible, _, _, name, organization, city, description,
              updated_at, role), offered, needed in zip(batch, offers, needs, strict=True):
-            active = owner is None or role in ACTIVE_ROLES or owner in manager_ids
-            yield IndexRow(profile_id, owner, bool(visible) and active,
+            yield IndexRow(profile_id, owner, bool(visible) and _active(owner, role, manager_ids),
                            tuple(offered or ()), tuple(needed or ()),
                            f"{name} {organization} {city} {description}", _moment(updated_at))
 
