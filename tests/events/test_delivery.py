@@ -185,7 +185,9 @@ def test_forget_me_mid_event_cancels_the_meeting_and_tells_the_other_side(
     press_button(services, a, confirm)
     sender = RecordingSender()
     run(services, sender, datetime.now(UTC))
-    told = [r.text for r in sender.to(b.user_id)]
+    # The day-before reminder may be due too, depending on the hour the test runs.
+    reminders = set(_reminders(sender, b.user_id))
+    told = [r.text for r in sender.to(b.user_id) if r.text not in reminders]
     assert told == [t("de", "events_partner_gone", title="Matchmaking Energie")]
     with session_scope(services.engine) as session:
         assert session.exec(select(EventRegistration).where(
