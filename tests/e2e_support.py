@@ -15,8 +15,10 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.features import registry
 from core.actor import Role
@@ -110,6 +112,16 @@ class RunningBot:
             self.api.stop()
 
 
+def quiet_hours() -> dict[str, str]:
+    """Settings under which no reminder or weekly digest is due before 23:59 today.
+
+    A fresh bot sends a digest it missed this week as soon as a manager is known, and it
+    would race a test's reply to that manager; tests of reminders set their own times."""
+    today = datetime.now(ZoneInfo("Europe/Berlin")).weekday()
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[today]
+    return {"REMINDER_TIME": "23:59", "DIGEST_WEEKDAY": weekday}
+
+
 def start_bot(workdir: Path, **settings: str) -> RunningBot:
     """Start the fake Bot API and the bot process polling it; stop with `RunningBot.close()`.
 
@@ -121,7 +133,7 @@ def start_bot(workdir: Path, **settings: str) -> RunningBot:
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE_URL=api.base_url,
         DATABASE_URL=f"sqlite:///{workdir / 'e2e.sqlite3'}",
-        **settings,
+        **(quiet_hours() | settings),
     )
     env["PYTHONUNBUFFERED"] = "1"
     stderr_path = workdir / "bot.stderr.log"
