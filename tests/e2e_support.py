@@ -21,8 +21,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.features import registry
+from core.action_plan.schedule import WEEKDAYS
 from core.actor import Role
 from core.i18n import t as catalogue_text
+from core.settings import Settings
 from knowledge.base import load_knowledge_base
 from tests.conftest import clean_env
 from tests.fakebot import Call, FakeBotApi
@@ -117,9 +119,8 @@ def quiet_hours() -> dict[str, str]:
 
     A fresh bot sends a digest it missed this week as soon as a manager is known, and it
     would race a test's reply to that manager; tests of reminders set their own times."""
-    today = datetime.now(ZoneInfo("Europe/Berlin")).weekday()
-    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[today]
-    return {"REMINDER_TIME": "23:59", "DIGEST_WEEKDAY": weekday}
+    zone = ZoneInfo(Settings.model_fields["timezone"].default)
+    return {"REMINDER_TIME": "23:59", "DIGEST_WEEKDAY": WEEKDAYS[datetime.now(zone).weekday()]}
 
 
 def start_bot(workdir: Path, **settings: str) -> RunningBot:

@@ -42,8 +42,9 @@ def db(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def services(db: str) -> Iterator[Services]:
-    built = start_services(make_settings(db, manager_ids="42"))
+def services(request: pytest.FixtureRequest, db: str) -> Iterator[Services]:
+    """A test may add settings: `@pytest.mark.parametrize("services", [{...}], indirect=True)`."""
+    built = start_services(make_settings(db, manager_ids="42", **getattr(request, "param", {})))
     yield built
     built.close()
 
@@ -66,6 +67,13 @@ def _meet(services: Services, event: int, a, b, slot: int) -> int:  # type: igno
     return meeting
 
 
+def _reminder_due(services: Services, event: int) -> datetime:
+    with session_scope(services.engine) as session:
+        found = get_event(session=session, event_id=event)
+        assert found is not None
+        return reminder_due(services, found.starts_at)
+
+
 def _reminders(sender: RecordingSender, chat: int) -> list[str]:
     return [r.text for r in sender.to(chat) if r.text.startswith(
         t("de", "events_reminder_title"))]
@@ -74,10 +82,7 @@ def _reminders(sender: RecordingSender, chat: int) -> list[str]:
 def test_day_before_reminder_is_sent_once_also_after_a_restart(services: Services,
                                                                db: str) -> None:
     event, people = _event_with_four(services)
-    with session_scope(services.engine) as session:
-        found = get_event(session=session, event_id=event)
-        assert found is not None
-        due = reminder_due(services, found.starts_at)
+    due = _reminder_due(services, event)
     sender = RecordingSender()
     run(services, sender, due - timedelta(minutes=1))
     assert sender.sent == []  # not yet
@@ -172,19 +177,11 @@ def test_an_accepted_introduction_is_followed_up_on_both_sides(
     assert stop.text == t("de", "events_fu_stopped")
 
 
-@pytest.fixture(params=["00:00", "23:59"], ids=["reminder-due", "reminder-later"])
-def services_at_reminder_time(request: pytest.FixtureRequest,
-                              tmp_path: Path) -> Iterator[Services]:
-    """Services whose day-before reminder for tomorrow's event is already due, or not yet."""
-    built = start_services(make_settings(f"sqlite:///{tmp_path / 'advisor.sqlite3'}",
-                                         manager_ids="42", reminder_time=request.param))
-    yield built
-    built.close()
-
-
+# the day-before reminder of tomorrow's event already due, or not yet
+@pytest.mark.parametrize("services", [{"reminder_time": "00:00"}, {"reminder_time": "23:59"}],
+                         ids=["reminder-due", "reminder-later"], indirect=True)
 def test_forget_me_mid_event_cancels_the_meeting_and_tells_the_other_side(
-        services_at_reminder_time: Services) -> None:
-    services = services_at_reminder_time
+        services: Services) -> None:
     event, (a, b, c, d) = _event_with_four(services)
     _meet(services, event, a, b, 0)
     with session_scope(services.engine) as session:
@@ -196,10 +193,7 @@ def test_forget_me_mid_event_cancels_the_meeting_and_tells_the_other_side(
     press_button(services, a, confirm)
     sender = RecordingSender()
     now = datetime.now(UTC)
-    with session_scope(services.engine) as session:
-        found = get_event(session=session, event_id=event)
-        assert found is not None
-        due = reminder_due(services, found.starts_at) <= now
+    due = _reminder_due(services, event) <= now
     run(services, sender, now)
     # the day-before reminder goes out in the same pass when it is due: it is no notice
     reminders = _reminders(sender, b.user_id)
