@@ -18,8 +18,10 @@ every text (tests/knowledge/test_index.py holds the two together), as flat array
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import count
 
 import numpy as np
 
@@ -47,6 +49,13 @@ def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     offsets = np.cumsum(lengths) - lengths
     return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths)
+
+
+def numbering() -> defaultdict[str, int]:
+    """A dict that numbers a string in order of first sight when it is first looked up:
+    mapping its __getitem__ over millions of strings numbers them in one pass (in C), not
+    a pass to collect the distinct ones and another to look them up."""
+    return defaultdict(count().__next__)
 
 
 class _Table:
@@ -193,10 +202,11 @@ def cut(texts: Sequence[str]) -> Chunks:
     if joined.count(SEPARATOR) != max(len(texts) - 1, 0):  # a separator is no word anyway
         joined = f" {SEPARATOR} ".join(text.replace(SEPARATOR, " ") for text in texts)
     found = joined.split()
-    pieces = list(dict.fromkeys([SEPARATOR, *found]))  # number 0: the separator
-    numbers = {piece: number for number, piece in enumerate(pieces)}
+    numbers = numbering()
+    numbers[SEPARATOR]  # number 0: the separator
     occurrences = np.fromiter(map(numbers.__getitem__, found), dtype=np.int64,
                               count=len(found))
+    pieces = list(numbers)
     del found, numbers
     separator = occurrences == 0
     texts_of = np.cumsum(separator)

@@ -19,36 +19,46 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 
 from knowledge.analysis import Analyser, Term
 from knowledge.base import Entry, KnowledgeBase
-from knowledge.batch import Batch, analyse_texts, content_words, cut, ranges
+from knowledge.batch import Batch, analyse_texts, content_words, cut, numbering, ranges
 from knowledge.language.function_words import OURS
 
 NAME_FACTOR = 0.4  # a name's weight, relative to a word of the same rarity
 DENSE_MAX_ENTRIES = 256
 DENSE_MAX_CELLS = 2_000_000
+HEAVY_SHARE = 8  # a key of more than an eighth of the entries gets a dense row
+HEAVY_MAX_CELLS = 16_000_000  # ranks in all dense rows (2 bytes each)
 
 
 class Postings(Mapping[str, tuple[np.ndarray, np.ndarray]]):
     """Per key, the entries that have it (ids) and how strongly (values): slices of two
     arrays sorted by key, so 10,000 entries' million postings are two arrays, not a
-    hundred thousand small ones."""
+    hundred thousand small ones.
+
+    A value is kept as its rank in `strengths`, the few thousand distinct strengths (rank
+    0: none): the matcher scales that table once per key and looks each posting up, and a
+    posting takes 2 bytes, not 8. The heaviest keys of a large knowledge base (more than
+    1/HEAVY_SHARE of the entries) also have a dense row of ranks, one per entry: adding a
+    whole row in one pass costs less than a posting at a time (`row`)."""
 
     def __init__(self, keys: dict[str, int], offsets: list[int], ids: np.ndarray,
-                 values: np.ndarray) -> None:
+                 ranks: np.ndarray, strengths: np.ndarray) -> None:
         self.numbers = keys  # key -> its number (position of its postings)
+        self.strengths = strengths  # rank -> strength; strengths[0] == 0
         self._keys = keys
         self._offsets = offsets
         self._ids = ids
-        self._values = values
+        self._ranks = ranks
+        self._rows: dict[int, np.ndarray] = {}  # key number -> ranks per entry
 
     def __getitem__(self, key: str) -> tuple[np.ndarray, np.ndarray]:
-        number = self._keys[key]
-        start, stop = self._offsets[number], self._offsets[number + 1]
-        return self._ids[start:stop], self._values[start:stop]
+        ids, ranks = self.ranked(key)
+        return ids, self.strengths[ranks]
 
     def __contains__(self, key: object) -> bool:
         return key in self._keys
@@ -63,8 +73,35 @@ class Postings(Mapping[str, tuple[np.ndarray, np.ndarray]]):
         """The key's number (the position of its postings), for array-based look-ups."""
         return self._keys[key]
 
+    def ranked(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """The key's entries and their strengths' ranks."""
+        number = self._keys[key]
+        start, stop = self._offsets[number], self._offsets[number + 1]
+        return self._ids[start:stop], self._ranks[start:stop]
 
-_NO_POSTINGS = Postings({}, [0], np.zeros(0, dtype=np.int32), np.zeros(0))
+    def row(self, key: str) -> np.ndarray | None:
+        """The key's strength ranks for every entry (0: not there), for a heavy key."""
+        return self._rows.get(self._keys[key])
+
+    def add_rows(self, entry_count: int, heavy_share: int, max_cells: int) -> None:
+        """Dense rows for the keys of more than entry_count / heavy_share entries, the
+        heaviest first, up to max_cells ranks in all."""
+        offsets = np.array(self._offsets, dtype=np.int64)
+        lengths = offsets[1:] - offsets[:-1]
+        heavy = np.flatnonzero(lengths * heavy_share > entry_count)
+        heavy = heavy[np.argsort(-lengths[heavy], kind="stable")][:max_cells // max(
+            entry_count, 1)]
+        if not len(heavy):
+            return
+        rows = np.zeros((len(heavy), entry_count), dtype=self._ranks.dtype)
+        elements = ranges(offsets[heavy], lengths[heavy])
+        rows[np.repeat(np.arange(len(heavy)), lengths[heavy]), self._ids[elements]] = (
+            self._ranks[elements])
+        self._rows = dict(zip(heavy.tolist(), rows, strict=True))
+
+
+_NO_POSTINGS = Postings({}, [0], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint16),
+                        np.zeros(1))
 
 
 @dataclass
@@ -81,6 +118,13 @@ class Index:
     phrasing_starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     phrasing_totals: np.ndarray = field(default_factory=lambda: np.zeros(0))
     entry_starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    # for a large knowledge base: entry e's elements are the run
+    # entry_element_starts[e]:entry_element_starts[e + 1], and element i belongs to
+    # phrasing element_phrasing[i] — so the matcher scores only the phrasings of its
+    # candidates that share a key with the question
+    entry_element_starts: np.ndarray = field(
+        default_factory=lambda: np.zeros(1, dtype=np.int64))
+    element_phrasing: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     # for a small (dense) knowledge base the same elements by key: key k's phrasings are
     # key_phrasings[key_starts[k]:key_starts[k + 1]] with key_weights (the element's weight),
     # and phrasing_entry[p] is the entry of phrasing p — so a question touches only the
@@ -130,20 +174,14 @@ def build(knowledge: KnowledgeBase) -> Index:
     distinct phrasings are analysed together, each distinct word once (knowledge.batch),
     and postings and phrasings are put together as arrays, not entry by entry."""
     entries = list(knowledge.entries)
-    per_entry = [phrasings_of(entry) for entry in entries]
-    entry_of = np.repeat(np.arange(len(entries), dtype=np.int64),
-                         [len(phrasings) for phrasings in per_entry])
-    texts = [text for phrasings in per_entry for _, text in phrasings]
-    german = np.array([lang == "de" for phrasings in per_entry for lang, _ in phrasings],
-                      dtype=bool)
-    del per_entry
-    distinct = dict.fromkeys(texts)
-    text_numbers = {text: number for number, text in enumerate(distinct)}
+    texts, german, per_entry = _all_phrasings(entries)
+    entry_of = np.repeat(np.arange(len(entries), dtype=np.int64), per_entry)
+    text_numbers = numbering()  # each distinct text numbered as first seen
     text_of = np.fromiter(map(text_numbers.__getitem__, texts), dtype=np.int64,
                           count=len(texts))
-    del texts, text_numbers
-    chunks = cut(list(distinct))
-    del distinct
+    del texts
+    chunks = cut(list(text_numbers))
+    del text_numbers
     words_by_lang: dict[str, set[str]] = {}
     for lang, chosen_phrasings in (("de", german), ("en", ~german)):
         chosen = np.zeros(chunks.count, dtype=bool)
@@ -180,9 +218,35 @@ def build(knowledge: KnowledgeBase) -> Index:
         index.dense = np.zeros((len(key_numbers), len(entries)))
         index.dense[numbers, owners] = keys.strengths
         _invert_phrasings(index, len(key_numbers))  # small: the matcher goes by key
+    else:
+        _number_elements(index)  # large: by candidate
+        index.postings.add_rows(len(entries), HEAVY_SHARE, HEAVY_MAX_CELLS)
     index.german_words = frozenset(words_by_lang["de"] - words_by_lang["en"])
     index.english_words = frozenset(words_by_lang["en"] - words_by_lang["de"])
     return index
+
+
+def _all_phrasings(entries: list[Entry]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The texts of phrasings_of for all entries, in order, whether each is German, and
+    how many each entry has — without a (language, text) pair per phrasing, and the blank
+    ones dropped in one pass at the end."""
+    texts: list[str] = []
+    lengths: list[int] = []  # per entry and language, blank texts included
+    for entry in entries:
+        for lang in ("de", "en"):
+            before = len(texts)
+            texts.append(entry.title.get(lang, ""))
+            texts.extend(entry.questions.get(lang, ()))
+            texts.extend(entry.keywords.get(lang, ()))
+            lengths.append(len(texts) - before)
+    kept = np.fromiter(map(bool, map(str.strip, texts)), dtype=bool, count=len(texts))
+    counts = np.array(lengths, dtype=np.int64)
+    if not kept.all():
+        group = np.repeat(np.arange(len(counts)), counts)
+        counts = np.bincount(group[kept], minlength=len(counts))
+        texts = list(compress(texts, kept.tolist()))
+    german = np.repeat(np.tile(np.array([True, False]), len(entries)), counts)
+    return texts, german, counts.reshape(-1, 2).sum(axis=1)
 
 
 @lru_cache(maxsize=2)
@@ -274,9 +338,11 @@ class _Keys:
         codes = ((self.numbers * entry_count + self.owners) << self.shift) | self.ranks
         codes.sort()
         offsets = np.concatenate(([0], np.cumsum(frequency))).tolist()
+        rank_type = np.uint16 if len(self.values) < 2 ** 16 else np.int64
         return Postings(key_numbers, offsets,
                         ((codes >> self.shift) % entry_count).astype(np.int32),
-                        self.values[codes & ((1 << self.shift) - 1)])
+                        (codes & ((1 << self.shift) - 1)).astype(rank_type) + 1,
+                        np.concatenate(([0.0], self.values)))
 
 
 def _phrasings(index: Index, batch: Batch, terms: np.ndarray, phrasing_of: np.ndarray,
@@ -302,10 +368,9 @@ def _phrasings(index: Index, batch: Batch, terms: np.ndarray, phrasing_of: np.nd
     counts = np.bincount(groups // own_count, minlength=len(entry_of))
     lengths = counts[counts > 0]
     starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-    totals = np.zeros(len(lengths))
-    for position in range(int(lengths.max(initial=0))):  # left to right, like sum()
-        longer = lengths > position
-        totals[longer] += best[starts[:-1][longer] + position]
+    # bincount adds each phrasing's weights left to right, like sum()
+    totals = np.bincount(np.repeat(np.arange(len(lengths)), lengths), best,
+                         minlength=len(lengths))
     index.phrasing_keys = own_numbers[groups % own_count].astype(np.int32)
     index.phrasing_weights = best
     index.phrasing_starts = starts
@@ -325,3 +390,11 @@ def _invert_phrasings(index: Index, key_count: int) -> None:
     index.key_starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
     index.phrasing_entry = np.repeat(np.arange(len(index.entry_starts) - 1, dtype=np.int32),
                                      np.diff(index.entry_starts))
+
+
+def _number_elements(index: Index) -> None:
+    """Each entry's run of elements and each element's phrasing (see
+    Index.entry_element_starts)."""
+    index.entry_element_starts = index.phrasing_starts[index.entry_starts]
+    index.element_phrasing = np.repeat(
+        np.arange(len(index.phrasing_totals), dtype=np.int32), np.diff(index.phrasing_starts))

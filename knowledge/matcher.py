@@ -106,6 +106,8 @@ class Matcher:
         self._analyser = Analyser(self._index.vocabulary, self._repair.repair,
                                   self._index.keys, self._index.own)
         self._max_idf = math.log(1 + max(len(self._entries), 1))
+        strengths = self._index.postings.strengths
+        self._two_hop_strengths = np.where(strengths < 1.0, strengths * TWO_HOP, strengths)
 
     def warm(self) -> None:
         """Load what the first question with a misspelt everyday word would otherwise wait
@@ -196,10 +198,12 @@ class Matcher:
             matched = self._matched_dense(query)
         else:
             matched = self._matched_sparse(query)
-        candidates = np.flatnonzero(matched)
-        cover = np.minimum(matched[candidates] / query.total, 1.0)
+        candidates = np.flatnonzero(matched != 0)
+        cover = matched[candidates]
+        cover /= query.total
+        np.minimum(cover, 1.0, out=cover)
         if len(candidates) > MAX_EXACT:  # only the best upper bounds are scored exactly
-            keep = np.argpartition(-self._score_array(cover, 1.0), MAX_EXACT)[:MAX_EXACT]
+            keep = np.argpartition(self._negative_bounds(cover), MAX_EXACT)[:MAX_EXACT]
             candidates, cover = candidates[keep], cover[keep]
         if self._index.dense is not None:
             fits, supports = self._fits(candidates, query)
@@ -211,23 +215,57 @@ class Matcher:
 
     def _matched_sparse(self, query: _Query) -> np.ndarray:
         """Per entry, the weight of the question's terms it matches (each term by its best
-        key; a translation meeting a translation counts TWO_HOP)."""
+        key; a translation meeting a translation counts TWO_HOP).
+
+        Per key the strength table is scaled (and for a translation's translation reduced)
+        once, then looked up by rank — by posting, or for a heavy key along its dense row
+        (Postings.row), absent entries adding 0. Each term is added in turn, as the same
+        floats in the same order, whichever way its keys are read."""
         size = len(self._entries)
         matched = np.zeros(size)
-        postings = self._index.postings
         for weight, alternatives in zip(query.weights, query.alternatives, strict=True):
-            strength = np.zeros(size) if len(alternatives) > 1 else None
+            if len(alternatives) == 1:  # one key: no maximum to take
+                (key, alternative), = alternatives.items()
+                self._add_key(matched, key, weight * alternative * self._strengths(alternative))
+                continue
+            strength: np.ndarray | None = None  # the first key's, then the maximum
             for key, alternative in alternatives.items():
-                ids, values = postings[key]
-                if alternative < 1.0 and TWO_HOP < 1.0:  # a translation of a translation
-                    values = np.where(values < 1.0, values * TWO_HOP, values)
-                if strength is None:  # one key: no maximum to take
-                    matched[ids] += weight * alternative * values
+                by_rank = self._strengths(alternative) * alternative
+                if strength is None:
+                    strength = self._key_strengths(key, by_rank)
                 else:
-                    strength[ids] = np.maximum(strength[ids], values * alternative)
-            if strength is not None:
-                matched += weight * strength
+                    self._add_key(strength, key, by_rank, np.maximum)
+            assert strength is not None
+            matched += np.multiply(strength, weight, out=strength)
         return matched
+
+    def _strengths(self, alternative: float) -> np.ndarray:
+        """The strength per rank (Postings.strengths) a key found as `alternative` meets."""
+        if alternative < 1.0 and TWO_HOP < 1.0:  # a translation of a translation
+            return self._two_hop_strengths
+        return self._index.postings.strengths
+
+    def _key_strengths(self, key: str, by_rank: np.ndarray) -> np.ndarray:
+        """by_rank[rank of the key's strength] for each entry, 0 where it is absent (so the
+        maximum with it is itself: strengths are positive)."""
+        row = self._index.postings.row(key)
+        if row is not None:
+            return by_rank.take(row)
+        strengths = np.zeros(len(self._entries))
+        ids, ranks = self._index.postings.ranked(key)
+        strengths[ids] = by_rank.take(ranks)
+        return strengths
+
+    def _add_key(self, into: np.ndarray, key: str, by_rank: np.ndarray,
+                 combine: np.ufunc = np.add) -> None:
+        """into = combine(into, by_rank[rank of the key's strength]) for each entry."""
+        postings = self._index.postings
+        row = postings.row(key)
+        if row is not None:
+            combine(into, by_rank.take(row), out=into)
+        else:
+            ids, ranks = postings.ranked(key)
+            into[ids] = combine(into[ids], by_rank.take(ranks))
 
     def _matched_dense(self, query: _Query) -> np.ndarray:
         """_matched_sparse for a small knowledge base, on its dense key x entry matrix."""
@@ -285,37 +323,88 @@ class Matcher:
 
     def _fits_of_candidates(self, candidates: np.ndarray, query: _Query
                             ) -> tuple[np.ndarray, np.ndarray]:
-        """_fits for a large knowledge base: the candidates' phrasings, element by element
-        (a key such as "cluster" is in most phrasings of 10,000 entries, so going by key
-        would touch them all)."""
+        """_fits for a large knowledge base, from the candidates' own phrasings (a key such
+        as "cluster" is in most phrasings of 10,000 entries, so going by key would touch
+        them all).
+
+        Only the elements with a key of the question add to a phrasing's sums: one look-up
+        per element of the candidates finds them (a tenth or so), and the sums are taken
+        over them alone — the same floats as np.add.reduceat over the whole phrasing
+        (_fits_of_crowded). A phrasing without one fits 0 (every phrasing weighs more)."""
         index = self._index
-        numbers = [index.postings.numbers[key] for key in query.keys]
-        values = np.array(list(query.keys.values()), dtype=np.float64).reshape(-1, 2)
-        by_key = np.zeros((len(index.postings), 2))  # key number -> (alternative, weight)
-        by_key[numbers] = values
-        first = index.entry_starts[candidates]  # phrasings of each candidate
-        counts = index.entry_starts[candidates + 1] - first
-        phrasings = ranges(first, counts)
-        starts = index.phrasing_starts[phrasings]
-        lengths = index.phrasing_starts[phrasings + 1] - starts
-        elements = ranges(starts, lengths)
-        local = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # phrasing starts
+        slots, alternatives, weights = self._key_slots(query)
+        first = index.entry_element_starts[candidates]  # a candidate's elements are one run
+        stop = index.entry_element_starts[candidates + 1]
+        keys = index.phrasing_keys
+        found = slots[np.concatenate([keys[start:end] for start, end in zip(
+            first.tolist(), stop.tolist(), strict=True)] or [keys[:0]])]
+        hits = np.flatnonzero(found != 0)
         best = np.zeros(len(candidates))
         support = np.zeros(len(candidates), dtype=np.int64)
-        if len(phrasings):
-            found = by_key[index.phrasing_keys[elements]]
-            alternative, weight = found[:, 0], found[:, 1]
-            covered = np.add.reduceat(index.phrasing_weights[elements] * alternative, local)
-            explained = np.minimum(np.add.reduceat(weight, local) / query.total, 1.0)
-            touched = (np.add.reduceat((alternative > 0).astype(np.int64), local) > 0
-                       ).astype(np.int64)
-            fit = covered / index.phrasing_totals[phrasings] * (
-                1 - EXPLAIN_SHARE + EXPLAIN_SHARE * explained)
-            entry_local = np.concatenate(([0], np.cumsum(counts)[:-1]))
-            present = counts > 0
-            best[present] = np.maximum.reduceat(fit, entry_local[present])
-            support[present] = np.add.reduceat(touched, entry_local[present])
+        if not len(hits):
+            return best, support
+        ends = np.cumsum(stop - first)
+        owners = np.searchsorted(ends, hits, side="right")  # candidate of each hit
+        elements = hits + (stop - ends)[owners]
+        found = found[hits]
+        phrasing = index.element_phrasing[elements]
+        heads = np.concatenate(([True], phrasing[1:] != phrasing[:-1]))
+        group = np.cumsum(heads) - 1
+        phrasings, owners = phrasing[heads], owners[heads]  # each with a key of the question
+        alternative = alternatives[found]
+        covered = np.bincount(group, index.phrasing_weights[elements] * alternative)
+        explained = np.bincount(group, weights[found])
+        self._fits_of_crowded(np.flatnonzero(np.bincount(group) > 2), phrasings, slots,
+                              alternatives, weights, covered, explained)
+        fit = covered / index.phrasing_totals[phrasings] * (
+            1 - EXPLAIN_SHARE + EXPLAIN_SHARE * np.minimum(explained / query.total, 1.0))
+        np.maximum.at(best, owners, fit)
+        touched = np.bincount(group, alternative > 0) > 0
+        support += np.bincount(owners[touched], minlength=len(candidates))
         return np.minimum(best, 1.0), support
+
+    def _key_slots(self, query: _Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per key number its slot among the question's keys (0: not one of them), and per
+        slot the key's alternative and weight (slot 0: 0 and 0) — a small per-question
+        table rather than two the size of all keys, and nothing shared between the threads
+        that match questions."""
+        numbers = self._index.postings.numbers
+        count = len(query.keys)
+        slots = np.zeros(len(numbers), dtype=np.uint8 if count < 2 ** 8 else np.int64)
+        slots[[numbers[key] for key in query.keys]] = np.arange(1, count + 1)
+        values = np.zeros((count + 1, 2))
+        values[1:] = list(query.keys.values())
+        return slots, values[:, 0], values[:, 1]
+
+    def _fits_of_crowded(self, crowded: np.ndarray, phrasings: np.ndarray, slots: np.ndarray,
+                         alternatives: np.ndarray, weights: np.ndarray, covered: np.ndarray,
+                         explained: np.ndarray) -> None:
+        """Redo the sums of the phrasings with more than two keys of the question
+        (`crowded`, positions in `phrasings`) as _fits does, over all their elements: with
+        two non-zero parts any order of adding gives the same float, with three the order
+        np.add.reduceat takes (pairwise) matters."""
+        if not len(crowded):
+            return
+        index = self._index
+        starts = index.phrasing_starts[phrasings[crowded]]
+        lengths = index.phrasing_starts[phrasings[crowded] + 1] - starts
+        elements = ranges(starts, lengths)
+        local = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # phrasing starts
+        found = slots[index.phrasing_keys[elements]]
+        covered[crowded] = np.add.reduceat(
+            index.phrasing_weights[elements] * alternatives[found], local)
+        explained[crowded] = np.add.reduceat(weights[found], local)
+
+    @staticmethod
+    def _negative_bounds(cover: np.ndarray) -> np.ndarray:
+        """-_score_array(cover, 1.0), the negated best score each candidate could reach, in
+        place on one new array (for the thousands of candidates of a large knowledge base:
+        equal covers are common there, and which of them argpartition keeps depends on these
+        very floats, so they are computed exactly as the score is)."""
+        bounds = np.power(cover, COVERAGE_EXPONENT)
+        np.multiply(100.0, bounds, out=bounds)
+        bounds *= PHRASING_FLOOR + (1 - PHRASING_FLOOR) * 1.0
+        return np.negative(bounds, out=bounds)
 
     @staticmethod
     def _score_array(cover: np.ndarray | np.float64, fit: float | np.ndarray) -> np.ndarray:

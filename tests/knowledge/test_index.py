@@ -121,3 +121,19 @@ def test_building_twice_gives_the_same_index(knowledge: KnowledgeBase) -> None:
     assert list(first.postings.numbers) == list(second.postings.numbers)
     assert np.array_equal(first.phrasing_weights, second.phrasing_weights)
     assert first.surface == second.surface and first.names == second.names
+
+
+def test_a_heavy_keys_dense_row_holds_its_postings(knowledge: KnowledgeBase) -> None:
+    index = build(knowledge)
+    postings = index.postings
+    postings.add_rows(len(knowledge.entries), 4, 10 ** 6)
+    heavy = [key for key in postings if postings.row(key) is not None]
+    assert heavy
+    for key in heavy:
+        row = postings.row(key)
+        assert row is not None
+        ids, ranks = postings.ranked(key)
+        expected = np.zeros(len(knowledge.entries), dtype=ranks.dtype)
+        expected[ids] = ranks
+        assert row.tolist() == expected.tolist()
+        assert postings.strengths[row[ids]].tolist() == postings[key][1].tolist()

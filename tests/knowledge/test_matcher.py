@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from knowledge.base import load_knowledge_base
+from knowledge import index
+from knowledge.base import KnowledgeBase, load_knowledge_base
 from knowledge.cluster import ClusterRecord, combine
 from knowledge.matcher import Matcher
 
@@ -193,3 +197,74 @@ def test_a_fact_about_this_cluster_is_answered_by_the_clusters_own_entry() -> No
     # questions about the talk that say "our" are still answered from it
     match = taught.match("Wie finanzieren wir unser Cluster?")
     assert match.entry is not None and match.entry.id == "funding_sources"
+
+
+# ---- the large knowledge base's scoring path -------------------------------------------
+
+def _copies(knowledge: KnowledgeBase, size: int) -> KnowledgeBase:
+    """The entries copied until there are `size`, each copy dropping a different word of its
+    questions and keeping a word of its own, so the index outgrows DENSE_MAX_ENTRIES with
+    keys in most entries (dense rows) and phrasings that differ."""
+    entries = list(knowledge.entries)
+    while len(entries) < size:
+        base = knowledge.entries[len(entries) % len(knowledge.entries)]
+        skip = len(entries) // len(knowledge.entries)
+
+        def shorter(text: str, skip: int = skip) -> str:
+            words = text.split()
+            return " ".join(words[:skip % len(words)] + words[skip % len(words) + 1:])
+
+        entries.append(replace(
+            base, id=f"{base.id}_{len(entries)}", related=(),
+            questions={lang: tuple(shorter(q) for q in qs) for lang, qs in base.questions.items()},
+            keywords={lang: (*ks, f"zorblat{len(entries)}") for lang, ks in base.keywords.items()}))
+    return KnowledgeBase(knowledge.chapters, tuple(entries))
+
+
+@pytest.fixture(scope="module")
+def large_and_small(monkeypatch_module: pytest.MonkeyPatch) -> tuple[Matcher, Matcher]:
+    """A matcher on a knowledge base above DENSE_MAX_ENTRIES, and one on the same entries
+    that takes the small knowledge base's path (dense matrix, phrasings by key)."""
+    knowledge = _copies(load_knowledge_base(), index.DENSE_MAX_ENTRIES + 60)
+    large = Matcher(knowledge)
+    monkeypatch_module.setattr(index, "DENSE_MAX_ENTRIES", len(knowledge.entries))
+    monkeypatch_module.setattr(index, "DENSE_MAX_CELLS", 10 ** 9)
+    small = Matcher(knowledge)
+    assert large._index.dense is None and small._index.dense is not None
+    return large, small
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_large_knowledge_base_scores_like_the_small_path(
+        large_and_small: tuple[Matcher, Matcher]) -> None:
+    """The large path (postings by rank and dense rows, then only the candidates' phrasings
+    that share a key with the question) gives what the small path's matrix and by-key
+    phrasings give, for every entry the question touches."""
+    large, small = large_and_small
+    assert large._index.postings._rows  # heavy keys are read along dense rows
+    supported = 0
+    for case in CASES[::3]:
+        query = large._query(case["q"])
+        if not query.weights or query.known == 0:
+            continue
+        matched = large._matched_sparse(query)
+        assert np.allclose(matched, small._matched_dense(small._query(case["q"])))
+        candidates = np.flatnonzero(matched)
+        fits, supports = large._fits_of_candidates(candidates, query)
+        expected_fits, expected_supports = small._fits(candidates, query)
+        assert np.allclose(fits, expected_fits) and supports.tolist() == expected_supports.tolist()
+        supported += int((supports > 0).sum())
+    assert supported
+
+
+def test_large_knowledge_base_answers_like_the_small_path(
+        large_and_small: tuple[Matcher, Matcher]) -> None:
+    large, small = large_and_small
+    for case in CASES[::3]:
+        got, expected = large.rank(case["q"]), small.rank(case["q"])
+        assert [round(score, 6) for score, _ in got] == [round(score, 6) for score, _ in expected]
