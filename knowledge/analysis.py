@@ -296,7 +296,7 @@ class Analyser:
             general = min(general, DIGIT_WEIGHT)
         certainty = 1.0
         if self.index_keys and own not in self.index_keys:
-            parts = self.split(own)
+            parts = None if self._lexicalised(own) else self.split(own)
             if parts and any(part in self.index_keys for part in parts):
                 return [term for part in parts for term in self._analyse_word(part)]
             if self.repair is not None and not is_known(word):
@@ -321,6 +321,13 @@ class Analyser:
         for part in self.split(own) or ():
             self._with_translations(keys, part, PART_SHARE)
         return [Term(word, own, keys, general, name=is_name(own), certainty=certainty)]
+
+    @staticmethod
+    def _lexicalised(word: str) -> bool:
+        """A compound the dictionary translates as a word of its own ("Parkplatz" :: "car
+        park"): its meaning is not its parts', so it is not split into "Park" and "Platz"."""
+        record = lexicon().get(word)
+        return record is not None and record.noun and bool(record.translations)
 
     def _umlaut_variants(self, word: str) -> list[str]:
         """Words of the knowledge base that differ from `word` by one dropped umlaut.

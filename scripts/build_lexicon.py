@@ -18,8 +18,13 @@ What goes in, per folded word form (see knowledge/language/lexicon.py for the fo
   business"), ranked by how often and how prominently the pair occurs, the best few kept;
 - a few bridge pairs Ding lacks (scripts/bridge_extra.tsv, written by us).
 
-Forms come from Ding (every single word it lists) and from wordfreq (forms with a Zipf
-frequency of at least MIN_ZIPF in that language).
+Forms come from Ding (every single word it lists that wordfreq has seen, and every German
+noun it translates, however rare: "Kühltransport", "Spurenstoff") and from wordfreq (forms
+with a Zipf frequency of at least MIN_ZIPF in that language). A term's key is the lemma of
+each of its words without the function words inside a phrase ("building in timber" ->
+"building timber", as a matcher sees it); a form English uses far more than German gets its
+English lemma ("fault", not "faulen"), one German uses often keeps its German one ("plant"
+-> "planen": texts are analysed without knowing their language).
 """
 
 from __future__ import annotations
@@ -39,13 +44,16 @@ import ding  # noqa: E402
 
 from knowledge.language import inflection  # noqa: E402
 from knowledge.language.folding import fold, words  # noqa: E402
+from knowledge.language.function_words import is_function_word  # noqa: E402
 
 OUTPUT = ROOT / "knowledge" / "language" / "data" / "lexicon.tsv.gz"
 EXTRA_BRIDGE = ROOT / "scripts" / "bridge_extra.tsv"
 MIN_ZIPF = {"de": 2.5, "en": 2.5}  # a form only wordfreq knows
 MIN_DING_ZIPF = 1.0  # a Ding word is shipped if wordfreq has seen it at all
 MAX_TRANSLATIONS = 5
-MAX_PHRASE_WORDS = 2
+SHIP_RARE_NOUNS = True
+GERMAN_FORM_ZIPF = 3.5  # a form this frequent in German keeps its German lemma ("plant")
+MAX_PHRASE_WORDS = 3
 LATER_GROUP = 0.6  # a pair from a compound or example group, not the headword group
 LATER_ALTERNATIVE = 0.8  # a pair whose term is not the first alternative of its group
 
@@ -59,7 +67,11 @@ class Builder:
     def __init__(self, lines: list[ding.Line]) -> None:
         self.lines = lines
         self.headwords: set[str] = set()
-        self.lemma_of: dict[str, str] = {}
+        # inflections per language: "plant" is a form of German "planen" and an English
+        # noun, "fault" one of "faulen" and an English noun
+        self.lemma_of: dict[str, dict[str, str]] = {"de": {}, "en": {}}
+        self.english_headwords: set[str] = set()
+        self.english_verb_forms: set[str] = set()  # "building" in "to build | building"
         self.german: set[str] = set()
         self.english: set[str] = set()
         self.nouns: set[str] = set()
@@ -79,6 +91,8 @@ class Builder:
                             continue
                         bucket.add(word)
                         if index == 0:
+                            if side is line.english:
+                                self.english_headwords.add(word)
                             if side is line.german and term.tags <= {"pl"} and term.tags:
                                 self.plural_headwords.add(word)
                             else:
@@ -103,21 +117,23 @@ class Builder:
             plural = side[1]
             if len(plural) == len(head) and (not german or all("pl" in t.tags for t in plural)):
                 for sg, pl in zip(head, plural, strict=True):
-                    self._map(single(pl), single(sg))
+                    self._map(single(pl), single(sg), german=german)
         if head_tags & ding.VERB_TAGS:
             for group in side[1:6]:
                 if len(group) != len(head) or any(term.tags for term in group):
                     break
                 for base, form in zip(head, group, strict=True):
-                    self._map(single(form), single(base))
+                    self._map(single(form), single(base), german=german)
+                    if not german and single(form):
+                        self.english_verb_forms.add(single(form) or "")
 
-    def _map(self, form: str | None, lemma: str | None) -> None:
+    def _map(self, form: str | None, lemma: str | None, *, german: bool) -> None:
         """Record an inflection; forms must look like their lemma (Ding's groups are not
         always parallel: "close" is no form of "draw"), German participles with ge-."""
         if not form or not lemma or form == lemma:
             return
         if form[:2] == lemma[:2] or (form.startswith("ge") and form[2:4] == lemma[:2]):
-            self.lemma_of.setdefault(form, lemma)
+            self.lemma_of["de" if german else "en"].setdefault(form, lemma)
 
     def load_frequencies(self) -> None:
         import wordfreq  # build-time only
@@ -130,22 +146,53 @@ class Builder:
                 if folded.isalpha() and folded.isascii() and zipf > table.get(folded, 0.0):
                     table[folded] = zipf
 
+    def english_first(self, form: str) -> bool:
+        """A form English uses far more than German: its English inflection wins ("fault",
+        "building" are English nouns before they are forms of "faulen" or anything German).
+        A form German uses often keeps its German lemma ("plant" is "planen"): a text's
+        words are analysed without knowing its language, and "Wie plant man ..." must stay
+        a question about planning."""
+        german = self.zipf["de"].get(form, 0.0)
+        return form in self.english and german < GERMAN_FORM_ZIPF and (
+            self.zipf["en"].get(form, 0.0) > german)
+
+    def mapped(self, form: str) -> str | None:
+        """The lemma Ding's inflection groups give a form; an English verb form that is a
+        headword too is its own lemma ("building" the noun, not a form of "build": "timber
+        buildings" and Ding's "building in timber" must get one key)."""
+        if self.english_first(form):
+            headword = form in self.english_headwords
+            if headword and form in self.english_verb_forms:
+                return form
+            found = self.lemma_of["en"].get(form)
+            return form if found is None and headword else found or self.lemma_of["de"].get(form)
+        found = self.lemma_of["de"].get(form)
+        return found if found is not None else self.lemma_of["en"].get(form)
+
     def lemma(self, form: str) -> str:
         if form in self.base_headwords:
             return form
-        mapped = self.lemma_of.get(form)
+        mapped = self.mapped(form)
         if mapped is not None:
             return mapped
         if form in self.headwords or form in self.plural_headwords:
             return form
-        base = inflection.reduce(form, lambda c, lang: (c in self.headwords or c in self.lemma_of)
-                                 and c in (self.german if lang == "de" else self.english))
+        base = inflection.reduce(form, lambda c, lang: (
+            c in self.headwords or c in self.lemma_of["de"] or c in self.lemma_of["en"])
+            and c in (self.german if lang == "de" else self.english))
         if base is None:
             return form
-        return self.lemma_of.get(base, base)
+        return self.mapped(base) or base
 
-    def key(self, text: str) -> str:
-        return " ".join(self.lemma(word) for word in words(text))
+    def key(self, text: str, *, verb: bool = False) -> str:
+        """The lemma key of a term, without the function words of a phrase: a matcher
+        drops them too, so "building in timber" must meet "timber buildings", and "a long
+        time" is "long time". A verb's particle stays: "keep up" is not "keep" ("Schritt
+        halten" is no translation of "keep")."""
+        found = words(text)
+        content = [word for number, word in enumerate(found)
+                   if not is_function_word(word) or verb and number == len(found) - 1]
+        return " ".join(self.lemma(word) for word in content or found)
 
     # ---- bridge --------------------------------------------------------------------------
     def bridge(self) -> dict[str, list[str]]:
@@ -158,9 +205,9 @@ class Builder:
                                                           strict=True)):
                 group_weight = 1.0 if index == 0 else LATER_GROUP
                 for i, de_term in enumerate(german):
-                    de_key = self.key(de_term.text)
+                    de_key = self.key(de_term.text, verb=bool(de_term.tags & ding.VERB_TAGS))
                     for j, en_term in enumerate(english):
-                        en_key = self.key(en_term.text)
+                        en_key = self.key(en_term.text, verb=bool(en_term.tags & ding.VERB_TAGS))
                         if not de_key or not en_key or de_key == en_key:
                             continue
                         weight = group_weight * (LATER_ALTERNATIVE if i else 1.0) * (
@@ -189,6 +236,13 @@ class Builder:
                 )][:2 * MAX_TRANSLATIONS]
                 for key, targets in scores.items()}
 
+    def rare_nouns(self, translations: dict[str, list[str]]) -> set[str]:
+        """German nouns wordfreq has hardly seen but Ding translates: the compounds of a
+        trade ("Kühltransport" :: "refrigerated transport", "Spurenstoff" :: "trace
+        substance") are what members write in their profiles."""
+        return {word for word in self.nouns - self.verbs
+                if word in translations and word.isalpha() and len(word) >= 6}
+
     # ---- output --------------------------------------------------------------------------
     def rows(self) -> list[str]:
         zde, zen = self.zipf["de"], self.zipf["en"]
@@ -197,6 +251,8 @@ class Builder:
         for lang in ("de", "en"):
             forms.update(w for w, z in self.zipf[lang].items() if z >= MIN_ZIPF[lang])
         translations = self.bridge()
+        if SHIP_RARE_NOUNS:
+            forms |= self.rare_nouns(translations)
         # phrases ("heat pump") are kept when a shipped word translates to them
         phrases = {target for key in forms for target in translations.get(key, ())
                    if " " in target}

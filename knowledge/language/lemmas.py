@@ -41,6 +41,7 @@ _VOWEL_CHANGES = (("aeu", "au"), ("ae", "a"), ("oe", "o"), ("ie", "e"), ("i", "e
 _IRREGULAR = {"nimmt": "nehmen", "nimmst": "nehmen", "nehme": "nehmen", "wird": "werden",
               "wirst": "werden", "tritt": "treten", "weiss": "wissen", "weisst": "wissen"}
 MIN_VERB_ZIPF = 3.0
+GERMAN_FORM_ZIPF = 3.5  # as scripts/build_lexicon.py: "plant" stays "planen"
 
 
 def _infinitive(candidate: str) -> bool:
@@ -63,14 +64,38 @@ def _vowel_variants(base: str) -> list[str]:
     return found
 
 
+# separable prefixes: "aufzustellen" is "aufstellen" with the "zu" of the infinitive inside
+_SEPARABLE = ("ab", "an", "auf", "aus", "bei", "dar", "durch", "ein", "fest", "fort", "her",
+              "heraus", "herbei", "hin", "hinzu", "los", "mit", "nach", "um", "vor", "voran",
+              "vorbei", "weg", "weiter", "zurueck", "zusammen")
+
+
+def _zu_infinitive(word: str) -> str | None:
+    """The infinitive of a zu-infinitive ("aufzustellen" -> "aufstellen"), or None."""
+    if not word.endswith("n"):
+        return None
+    for prefix in _SEPARABLE:
+        if word.startswith(prefix + "zu") and len(word) >= len(prefix) + 6:
+            candidate = prefix + word[len(prefix) + 2:]
+            if _infinitive(candidate):
+                return candidate
+    return None
+
+
 @lru_cache(maxsize=100_000)
 def german_verb(word: str) -> str | None:
-    """The infinitive of a German finite verb form ("wächst" -> "wachsen"), or None."""
+    """The infinitive of a German finite verb form ("wächst" -> "wachsen") or of a
+    zu-infinitive ("aufzustellen" -> "aufstellen"), or None."""
     if word in _IRREGULAR:
         return _IRREGULAR[word]
+    if "zu" in word:
+        found = _zu_infinitive(word)
+        if found is not None:
+            return found
     record = lexicon().get(word)
-    if record is not None and (record.noun or (record.english and not record.german)):
-        return None
+    if record is not None and (record.noun or record.english and (not record.german or (
+            record.zipf_de < GERMAN_FORM_ZIPF and record.zipf_en > record.zipf_de))):
+        return None  # a noun, or an English word German hardly uses: "fault" is no "faulen"
     for ending in _VERB_ENDINGS:
         base = word[: -len(ending)]
         if not word.endswith(ending) or len(base) < 3:

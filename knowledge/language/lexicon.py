@@ -9,21 +9,31 @@ form or phrase, sorted, tab-separated:
 `lemma` is empty when the form is its own lemma; zipf values are empty when wordfreq has
 not seen the form; flags: g = German word in Ding, e = English word in Ding, n = German
 noun; translations ("|"-separated lemma keys of the other language, best first) sit on the
-lemma's line. Why sorted lines and not a dict: 340,000 records as Python objects would
-cost about 50 MB and a quarter of a second at start-up; kept as one list of raw lines and
-searched by bisection (in C) they cost about 25 MB and 0.1 s, and a look-up about 2 µs
-(cached) — a knowledge base's index looks up hundreds of thousands of made-up forms.
+lemma's line. Why sorted lines and not a dict: half a million records as Python objects
+would cost about 80 MB and half a second at start-up. Kept as one bytes object, with every
+32nd line as a head for bisection (bisect, in C) and the lines' start offsets as 4-byte
+numbers, they cost about 25 MB and 0.2 s (a list of one bytes object per line cost 42 MB),
+and a look-up about 2-4 µs (cached after) — a knowledge base's index looks up hundreds of
+thousands of made-up forms.
 """
 
 from __future__ import annotations
 
-import gzip
-from bisect import bisect_left
+import zlib
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 DATA_FILE = "lexicon.tsv.gz"
+BLOCK = 32  # lines per bisection block
+NEWLINE = ord("\n")
+CHUNK = 1 << 20  # bytes scanned for line starts at a time
+GZIP_WBITS = 16 + zlib.MAX_WBITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,34 +55,70 @@ class Record:
 
 
 class Lexicon:
-    """Bisection (bisect, in C) over the sorted lines of the decompressed file."""
+    """Bisection (bisect, in C) over blocks of the decompressed file's sorted lines.
+
+    The lines stay one bytes object: only every BLOCK-th line is a Python object of its own
+    (for the bisection), so half a million lines cost their bytes and not half a million
+    objects of 33 bytes' overhead each. A look-up bisects the block heads, then the lines
+    of one block."""
 
     def __init__(self, data: bytes) -> None:
         start = 0
         while data.startswith(b"#", start):  # header comment lines
             start = data.index(b"\n", start) + 1
-        self._lines = data[start:].split(b"\n")
-        if self._lines and not self._lines[-1]:
-            self._lines.pop()
+        self._data = data  # not sliced: a copy would double the peak
+        self._end = len(data)
+        while self._end > start and data[self._end - 1] == NEWLINE:
+            self._end -= 1
+        # where each line starts, as 4-byte numbers (Python ints would cost 36 bytes each)
+        self._starts = array("I")
+        if self._end > start:
+            self._starts.append(start)
+            for chunk in range(start, self._end, CHUNK):  # small temporaries
+                view = np.frombuffer(data, dtype=np.uint8, count=min(CHUNK, self._end - chunk),
+                                     offset=chunk)
+                ends = np.flatnonzero(view == NEWLINE) + chunk + 1
+                self._starts.frombytes(ends.astype(np.uint32).tobytes())
+        self._heads = [self._line_at(number) for number in range(0, len(self._starts), BLOCK)]
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return len(self._starts)
 
-    def lines(self) -> list[bytes]:
+    def _line_at(self, number: int) -> bytes:
+        end = self._starts[number + 1] - 1 if number + 1 < len(self._starts) else self._end
+        return self._data[self._starts[number]:end]
+
+    def _span(self, block: int) -> tuple[int, int]:
+        """Where a block's lines lie in the data, the next block's first line included."""
+        first = block * BLOCK
+        last = min(first + BLOCK, len(self._starts) - 1)
+        end = self._starts[last + 1] - 1 if last + 1 < len(self._starts) else self._end
+        return self._starts[first], end
+
+    def lines(self) -> Iterator[bytes]:
         """The raw sorted lines (form, lemma, zipf_de, zipf_en, flags, translations)."""
-        return self._lines
+        for block in range(len(self._heads)):
+            start, end = self._span(block)
+            yield from self._data[start:end].split(b"\n")[:BLOCK]
 
     def _line(self, key: bytes) -> bytes | None:
-        # "form\t..." sorts by form: a tab sorts before a space or any letter, so the
-        # line of "heat" comes before that of "heat pump"
+        """The line of `key`: "key\t..." or, when nothing follows the form, "key"."""
+        if not self._heads:
+            return None
         probe = key + b"\t"
-        position = bisect_left(self._lines, probe)
-        if position < len(self._lines):
-            line = self._lines[position]
-            if line.startswith(probe) or line == key:
-                return line
-        if position > 0 and self._lines[position - 1] == key:
-            return key
+        start, end = self._span(max(bisect_right(self._heads, probe) - 1, 0))
+        data = self._data
+        for wanted in (probe, key + b"\n"):
+            if data.startswith(wanted, start):
+                found = start
+            else:
+                found = data.find(b"\n" + wanted, start, end + len(wanted)) + 1
+                if not found:
+                    continue
+            line_end = data.find(b"\n", found)
+            return data[found:line_end if 0 <= line_end < self._end else self._end]
+        if data.endswith(b"\n" + key, 0, end) or data[start:end] == key:
+            return key  # the last line, with nothing after its form
         return None
 
     @lru_cache(maxsize=200_000)  # noqa: B019 - one lexicon per process, kept for its life
@@ -101,4 +147,11 @@ class Lexicon:
 def lexicon() -> Lexicon:
     """The shipped lexicon, read once per process."""
     raw = resources.files("knowledge.language").joinpath("data").joinpath(DATA_FILE).read_bytes()
-    return Lexicon(gzip.decompress(raw))
+    return Lexicon(decompressed(raw))
+
+
+def decompressed(raw: bytes) -> bytes:
+    """A gzip file's content in one buffer of its final size (read from the file's last
+    four bytes): gzip.decompress grows its buffer as it goes, which doubles the peak."""
+    size = int.from_bytes(raw[-4:], "little")
+    return zlib.decompress(raw, wbits=GZIP_WBITS, bufsize=max(size, 1))

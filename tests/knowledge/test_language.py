@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.analysis import Analyser
 from knowledge.language import (
     TypoRepair,
     affinity,
@@ -23,6 +24,7 @@ from knowledge.language import (
     weighted_translations,
     words,
 )
+from knowledge.language.lexicon import Lexicon
 from knowledge.language.typos import everyday_spelling
 
 
@@ -139,14 +141,52 @@ def test_language_detection() -> None:
     ("wächst", "wachsen"), ("sehe", "sehen"), ("schrumpft", "schrumpfen"),
     ("gibt", "geben"), ("läuft", "laufen"), ("hilft", "helfen"), ("arbeitet", "arbeiten"),
     ("spezialisiert", "spezialisieren"), ("braucht", "brauchen"),
+    ("aufzustellen", "aufstellen"), ("zusammenzuarbeiten", "zusammenarbeiten"),
+    ("umzusetzen", "umsetzen"),
 ])
 def test_german_verb_forms_reduce_to_the_infinitive(form: str, expected: str) -> None:
     assert lemma(fold(form)) == expected
 
 
-@pytest.mark.parametrize("word", ["markt", "branche", "ende", "rate", "plane", "state"])
+@pytest.mark.parametrize("word", ["markt", "branche", "ende", "rate", "plane", "state",
+                                  "fault", "anzug", "aufzucht"])
 def test_nouns_and_english_words_are_no_verb_forms(word: str) -> None:
     assert lemma(word) == word
+
+
+def test_english_phrases_translate_with_english_lemmas() -> None:
+    # "Fehler" is a "fault", not a form of "faulen"; German's own "plant" stays "planen"
+    assert "fault" in translations("fehler") and "faulen" not in translations("fehler")
+    assert lemma("plant") == "planen"
+
+
+def test_rare_trade_compounds_have_translations() -> None:
+    # wordfreq has hardly seen them, but members write them in profiles
+    assert "refrigerate transport" in translations("kuehltransport")
+    assert "wastewater treatment planen" in translations("klaeranlage")
+
+
+def test_a_translated_compound_is_not_split_into_unrelated_parts() -> None:
+    matcher_words = frozenset({"park", "platz", "cluster"})
+    analyser = Analyser(matcher_words, index_keys=matcher_words)
+    assert [term.own for term in analyser.terms("Parkplatz")] == ["parkplatz"]
+    assert [term.own for term in analyser.terms("Clusterplatz")] == ["cluster", "platz"]
+
+
+def test_lexicon_finds_every_line_across_its_blocks() -> None:
+    forms = sorted({f"w{number:03d}" for number in range(150)} | {"w050 x", "w099"})
+    rows = [form if form == "w099" else f"{form}\t\t{len(form)}" for form in forms]
+    small = Lexicon(("# header\n" + "\n".join(rows) + "\n").encode())
+    assert len(small) == len(forms)
+    assert [line.decode().split("\t")[0] for line in small.lines()] == forms
+    for form in forms:
+        record = small.get(form)
+        assert record is not None and record.form == form
+    assert small.get("w099").zipf == 0.0  # a line with nothing after its form
+    assert small.get("w050").zipf_de == 0.4
+    for missing in ("w", "w0", "w0500", "w050 ", "w150", "a", "zzz", "w05"):
+        assert small.get(missing) is None
+    assert Lexicon(b"# only a header\n").get("w001") is None
 
 
 def test_definition_questions_carry_the_definition_intent() -> None:
@@ -170,9 +210,9 @@ def test_content_words_that_were_function_words() -> None:
 
 def test_noisy_translations_of_core_words_weigh_less() -> None:
     cluster = dict(weighted_translations("cluster", {"netzwerk"}))  # not the KB's words
-    assert cluster["haufen"] < cluster["ansammlung"] < 0.7
+    assert cluster["anhaeufen"] < cluster["ansammlung"] < 0.7  # a rare verb, an odd sense
     assert dict(weighted_translations("bergfried"))["keep"] < 0.85 * 0.8  # not mutual
     plain = dict(weighted_translations("keep"))
-    own = dict(weighted_translations("keep", {"aufbewahren"}))  # a word of the KB's texts
-    assert own["aufbewahren"] == plain["aufbewahren"]
+    own = dict(weighted_translations("keep", {"aufbewahren", "reservieren"}))  # the KB's words
+    assert own["reservieren"] == plain["reservieren"]
     assert own["aufheben"] < plain["aufheben"]

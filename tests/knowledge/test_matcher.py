@@ -32,10 +32,10 @@ def test_case_table_is_large_and_covers_every_entry(matcher: Matcher) -> None:
 
 
 DEV_SET = Path(__file__).parent.parent / "data" / "dev" / "questions.toml"
-# Measured after the phrasing enrichment and the matcher fixes of issue #9 (thresholds
-# chosen on split "tune"): held in-scope 0.77 (121/158), out-of-scope 0.87 (46/53).
-HELD_IN_SCOPE_FLOOR = 0.73
-HELD_OUT_OF_SCOPE_FLOOR = 0.81
+# Measured with the rebuilt lexicon of issue #9 (thresholds chosen on split "tune"): held
+# in-scope 0.78 (124/158), out-of-scope 0.92 (49/53); each floor lets a few cases more fail.
+HELD_IN_SCOPE_FLOOR = 0.75
+HELD_OUT_OF_SCOPE_FLOOR = 0.86
 
 # Cases of the table the matcher gets wrong, with the reason; each is checked to stay
 # wrong (strict xfail), so a fix shows up and the case moves back into the table.
@@ -43,6 +43,9 @@ KNOWN_WRONG = {
     "what does a network need to last long term":
         "network_needs_time and sustainable_network_needs share 'long term'/'langfristig'; "
         "the two score within a point",
+    "unsere forderung endet naechstes jahr wie vermeiden wir dass das netzwerk dann pleite ist":
+        "'pleite' is an everyday word no entry uses: 54 points, below the confident score "
+        "chosen on the dev set's tune split; the right entry is the first suggestion",
 }
 
 
