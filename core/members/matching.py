@@ -123,8 +123,8 @@ def _page(services: Services, actor: Actor, search_id: int, query: str, page: in
     if found is None:
         return Reply(t(lang, "members_match_usage"), edit=edit)
     about = html.escape(query) if query else t(lang, "members_match_my_profile")
-    unknown = (t(lang, "members_match_unknown",
-                 words=", ".join(html.escape(w) for w in found.unknown))
+    unknown = (t(lang, "members_match_unknown",  # as typed: "Wärmepumpen", not "waermepumpen"
+                 words=", ".join(html.escape(written_as(query, [w])) for w in found.unknown))
                if found.unknown else "")
     if not found.hits:
         text = "\n\n".join(p for p in (t(lang, "members_match_none", query=about), unknown,

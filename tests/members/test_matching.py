@@ -77,6 +77,13 @@ def test_words_nobody_uses_lower_the_score_and_are_named(member_set: Services) -
     assert mixed.hits[0].score < alone.score
 
 
+def test_words_nobody_uses_are_named_as_the_member_typed_them(services: Services) -> None:
+    me = with_profile(services, 11, offers=["Logistik"], needs=["RFID"])
+    with_profile(services, 12, offers=["Logistik"], needs=[])
+    text = run_command(services, me, "match", "Logistik, Wärmepumpen").text
+    assert "Wärmepumpen" in text and "waermepumpen" not in text
+
+
 # ---------------------------------------------------------------------------------- ranking
 def test_match_excludes_me_and_hidden_profiles(services: Services) -> None:
     me = with_profile(services, 11, offers=["Logistik"], needs=["RFID"])
