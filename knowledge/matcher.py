@@ -92,6 +92,7 @@ class _Query:
     content: int
     unknown: float = 0.0  # the heaviest content word no entry knows, over the largest IDF
     ours: bool = False  # asks a fact about this very cluster ("unser Mitgliedsbeitrag")
+    asks: tuple[str, ...] = ()  # intents some entry carries ("?when"), "?why"/"?what" aside
 
 
 class Matcher:
@@ -132,6 +133,8 @@ class Matcher:
                 if term.intent:
                     weight = INTENT_WEIGHT * self._max_idf
                 query.known += not term.intent
+                if term.intent and term.own not in ("?why", "?what"):
+                    query.asks += (term.own,)
                 query.weights.append(weight)
                 query.alternatives.append(present)
                 for key, alternative in present.items():
@@ -171,7 +174,8 @@ class Matcher:
         close: tuple[Entry, ...] = ()
         if (second_score >= CLOSE_MIN_SCORE and best_score - second_score <= CLOSE_MARGIN
                 and second_support >= CLOSE_SUPPORT_RATIO * best_support
-                and query.unknown < CLOSE_UNKNOWN_LIMIT):
+                and query.unknown < CLOSE_UNKNOWN_LIMIT
+                and self._answer_what_is_asked(query, (best, second))):
             close = (self._entries[best], self._entries[second])
         elif best_score >= self.confident_score:
             entry = self._entries[best]
@@ -180,6 +184,16 @@ class Matcher:
                             if s >= SUGGESTION_MIN_SCORE)[:MAX_SUGGESTIONS]
         return Match(entry, round(best_score), lang, suggestions, query.known, query.content,
                      close)
+
+    def _answer_what_is_asked(self, query: _Query, entries: tuple[int, ...]) -> bool:
+        """Whether the entries carry the question's intents ("?when"): "When is the next
+        network meeting?" is no "did you mean A or B" between two entries that give no
+        date, even when others do."""
+        for intent in query.asks:
+            carriers = self._index.postings[intent][0]
+            if not all(np.any(carriers == entry) for entry in entries):
+                return False
+        return True
 
     def rank(self, question: str, fallback_lang: str = "de") -> list[tuple[float, Entry]]:
         """The best few entries with their scores, whatever the decision (for benchmarks)."""

@@ -126,9 +126,15 @@ def is_function_word(word: str) -> bool:
     return word in FUNCTION_WORDS or word in INTENT_OF or len(word) < 2
 
 
+# English "when" asks for a date only as a question's first word: inside a sentence it is
+# mostly a conjunction ("why join when the concept is in place?"); German has "wann"/"wenn"
+CONJUNCTION_TOO = frozenset({"when"})
+
+
 def intents(folded: list[str]) -> set[str]:
     """The intent keys of a folded word sequence."""
-    found = {INTENT_OF[word] for word in folded if word in INTENT_OF}
+    found = {INTENT_OF[word] for number, word in enumerate(folded)
+             if word in INTENT_OF and (number == 0 or word not in CONJUNCTION_TOO)}
     for pair in zip(folded, folded[1:], strict=False):
         if pair in AMOUNT_PAIRS:
             found.add(AMOUNT)

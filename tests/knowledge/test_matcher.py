@@ -13,6 +13,7 @@ import pytest
 from knowledge import index
 from knowledge.base import KnowledgeBase, load_knowledge_base
 from knowledge.cluster import ClusterRecord, combine
+from knowledge.language import intents
 from knowledge.matcher import Matcher
 
 CASES = tomllib.loads((Path(__file__).parent.parent / "data" / "matcher_cases.toml")
@@ -102,6 +103,19 @@ def test_close_candidates_are_two_entries_and_no_answer(matcher: Matcher) -> Non
             assert match.close[0] != match.close[1]
     ranked = matcher.rank("Fehler passieren doch sowieso, kann man die überhaupt vermeiden?")
     assert len(ranked) >= 2 and ranked[0][0] >= ranked[1][0]
+
+
+@pytest.mark.parametrize("question", ["When is the next network meeting?",
+                                      "Wann ist das nächste Netzwerktreffen?"])
+def test_a_date_no_entry_gives_gets_no_did_you_mean(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert match.entry is None and not match.close and match.suggestions
+
+
+def test_when_inside_a_sentence_asks_for_no_date() -> None:
+    assert "?when" in intents(["when", "is", "the", "meeting"])
+    assert "?when" not in intents(["why", "join", "when", "it", "works"])
+    assert "?when" in intents(["warum", "und", "wann"])  # German "wann" is never a conjunction
 
 
 def test_weather_in_a_city_of_the_talk_is_not_answered(matcher: Matcher) -> None:
