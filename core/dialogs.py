@@ -38,8 +38,8 @@ advance = begin  # moving to the next step is the same write
 
 def current(services: Services, actor: Actor) -> DialogState | None:
     """The actor's open dialog, or None (dialogs older than a day count as abandoned)."""
-    with session_scope(services.engine) as session:
-        found = load_dialog(session=session, telegram_id=actor.user_id,
+    with services.engine.begin() as connection:  # commits the deletion of an abandoned one
+        found = load_dialog(connection=connection, telegram_id=actor.user_id,
                             max_age=DIALOG_TIMEOUT)
     return DialogState(*found) if found is not None else None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.actor import Actor, Role
 from core.services import Services
-from storage.accounts.queries import get_member, touch_member
+from storage.accounts.queries import get_member, is_current, read_member, touch_member
 from storage.engine import session_scope
 
 CONSOLE_USER_ID = 0  # the local console user; never a real Telegram id
@@ -24,11 +24,21 @@ def identify(
     services: Services, *, user_id: int, chat_id: int, name: str, username: str | None,
     language_code: str | None, is_private_chat: bool = True, role_override: Role | None = None,
 ) -> Actor:
-    """Record the user on first contact and return who they are and what they may do."""
+    """Record the user on first contact and return who they are and what they may do.
+
+    Every update asks this, and almost always about a known member whose row needs no
+    change: that is one plain read (`read_member`), and the features' `identified` hooks get
+    a session that connects only if they use it. First contact and changed names take the
+    ORM's unit of work (`touch_member`)."""
     language = language_from_code(language_code, services.settings.default_language)
+    with services.engine.connect() as connection:
+        known = read_member(connection=connection, telegram_id=user_id)
     with session_scope(services.engine) as session:
-        member = touch_member(session=session, telegram_id=user_id, name=name,
-                              username=username, language=language)
+        if known is not None and is_current(known, name=name, username=username):
+            member = known
+        else:
+            member = touch_member(session=session, telegram_id=user_id, name=name,
+                                  username=username, language=language)
         services.registry.identified(session, member)
         stored_role, language = member.role, member.language
     role = role_override or effective_role(services, user_id, stored_role)

@@ -117,10 +117,9 @@ def _log_answer(services: Services, actor: Actor, question: str, match: Match) -
     """Note the answer given (for 👍/👎 and the figures); None when the database is away."""
     assert match.entry is not None
     try:
-        with session_scope(services.engine) as session:
-            row = log_answer(session=session, telegram_id=actor.user_id or None,
-                             entry_id=match.entry.id, language=match.lang, text=question)
-            return row.id
+        with services.engine.begin() as connection:
+            return log_answer(connection=connection, telegram_id=actor.user_id or None,
+                              entry_id=match.entry.id, language=match.lang, text=question)
     except SQLAlchemyError as exc:
         logger.warning("Could not log an answer (database: %s)", type(exc).__name__)
         return None

@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from storage.clock import utcnow
 from storage.dialogs.tables import DialogRow
+
+_DIALOGS: Any = DialogRow.__table__  # type: ignore[attr-defined]
+# built once: every private message asks for the open dialog
+_DIALOG_OF = select(_DIALOGS.c.feature, _DIALOGS.c.step, _DIALOGS.c.data,
+                    _DIALOGS.c.updated_at).where(
+    _DIALOGS.c.telegram_id == bindparam("telegram_id"))
 
 
 def save_dialog(*, session: Session, telegram_id: int, feature: str, step: str,
@@ -19,18 +27,22 @@ def save_dialog(*, session: Session, telegram_id: int, feature: str, step: str,
     session.add(row)
 
 
-def load_dialog(*, session: Session, telegram_id: int,
+def load_dialog(*, connection: Connection, telegram_id: int,
                 max_age: timedelta) -> tuple[str, str, dict[str, Any]] | None:
-    """(feature, step, data) of the user's dialog; an older one is deleted as abandoned."""
-    row = session.get(DialogRow, telegram_id)
+    """(feature, step, data) of the user's dialog; an older one is deleted as abandoned.
+
+    A plain SQL read, not the ORM's: every private message asks it, and it is almost
+    always "none" or one row that only needs reading."""
+    row = connection.execute(_DIALOG_OF, {"telegram_id": telegram_id}).first()
     if row is None:
         return None
-    updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(
-        tzinfo=utcnow().tzinfo)
+    feature, step, data, updated = row
+    if updated.tzinfo is None:
+        updated = updated.replace(tzinfo=utcnow().tzinfo)
     if utcnow() - updated > max_age:
-        session.delete(row)
+        connection.execute(delete(_DIALOGS).where(_DIALOGS.c.telegram_id == telegram_id))
         return None
-    return row.feature, row.step, dict(row.data or {})
+    return feature, step, dict(data or {})
 
 
 def delete_dialog(*, session: Session, telegram_id: int) -> bool:

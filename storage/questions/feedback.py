@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, insert
 from sqlalchemy import select as select_columns  # more than four columns
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
@@ -22,13 +24,21 @@ class EntryFigures:
     last_asked: datetime
 
 
-def log_answer(*, session: Session, telegram_id: int | None, entry_id: str, language: str,
-               text: str) -> AnsweredQuestion:
-    row = AnsweredQuestion(telegram_id=telegram_id, entry_id=entry_id, language=language,
-                           text=text[:1000])
-    session.add(row)
-    session.flush()
-    return row
+_ANSWERS: Any = AnsweredQuestion.__table__  # type: ignore[attr-defined]
+_INSERT_ANSWER = insert(_ANSWERS)  # built once: every confident answer is recorded
+
+
+def log_answer(*, connection: Connection, telegram_id: int | None, entry_id: str,
+               language: str, text: str) -> int:
+    """Record a confident answer; its id (for the 👍/👎 buttons). A plain INSERT, not the
+    ORM's unit of work (a third of its cost), with every column the model would fill."""
+    result = connection.execute(_INSERT_ANSWER, {
+        "asked_at": utcnow(), "telegram_id": telegram_id, "entry_id": entry_id,
+        "language": language, "text": text[:1000], "vote": None, "voted_at": None})
+    key = result.inserted_primary_key
+    if key is None:  # pragma: no cover - an INSERT always reports its key
+        raise RuntimeError("the answer record was inserted without an id")
+    return int(key[0])
 
 
 def get_answer(*, session: Session, answer_id: int) -> AnsweredQuestion | None:
