@@ -9,14 +9,18 @@ with the token in it (`StartupError`).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes, ExtBot
+from telegram.request import HTTPXRequest, RequestData
 
 from bot import features
 from bot.webhook import ListenError, WebhookRefused, serve
@@ -34,6 +38,13 @@ from handlers.workers import Workers
 
 logger = logging.getLogger(__name__)
 WARM_JOB = "features:warm"
+# How soon a thread waiting for the GIL may take it from one running Python code (CPython's
+# default: 5 ms). The event loop lets go of the GIL at every socket call and then waits to get
+# it back from the worker threads (matching, database: handlers/workers.py) or the start-up
+# warm-up; at 5 ms a wait, a reply during a burst queued up behind tens of milliseconds of
+# other updates' work. bench/bench_throttle.py's burst, started while the warm-up still runs:
+# first round 30-50 -> 60-70 updates/s with 0.5 ms, reply p99 0.9-1.7 s -> 0.7-0.8 s.
+GIL_SWITCH_INTERVAL = 0.0005
 REVOKED = ("Telegram no longer accepts TELEGRAM_BOT_TOKEN (revoked in @BotFather?); the bot "
            "stopped. Put the new token into .env and start it again.")
 
@@ -85,6 +96,51 @@ class AdvisorBot(ExtBot[None]):
             return ()
 
 
+class JsonBodyRequest(HTTPXRequest):
+    """PTB's HTTP client, except that a call without files goes out as one JSON body.
+
+    PTB sends every call as a form: each parameter JSON-encoded on its own, then the whole
+    form percent-encoded by urllib a byte at a time, in Python — for answer cards (up to
+    1,500 characters and their buttons) 8 % of the event loop's profiled time in a burst. The
+    Bot API takes the same parameters as `application/json`, which the C encoder writes in
+    one call. Uploads (files) stay multipart, as PTB sends them. Time-outs and errors are
+    mapped as in `HTTPXRequest.do_request` (PTB 22), whose place this takes.
+    """
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: Any = HTTPXRequest.DEFAULT_NONE,
+                         write_timeout: Any = HTTPXRequest.DEFAULT_NONE,
+                         connect_timeout: Any = HTTPXRequest.DEFAULT_NONE,
+                         pool_timeout: Any = HTTPXRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+        if request_data is None or request_data.contains_files or self._client.is_closed:
+            return await super().do_request(url, method, request_data, read_timeout,
+                                            write_timeout, connect_timeout, pool_timeout)
+        defaults = self._client.timeout
+        timeout = httpx.Timeout(connect=_or(connect_timeout, defaults.connect),
+                                read=_or(read_timeout, defaults.read),
+                                write=_or(write_timeout, defaults.write),
+                                pool=_or(pool_timeout, defaults.pool))
+        body = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+        try:
+            response = await self._client.request(
+                method=method, url=url, timeout=timeout, content=body,
+                headers={"User-Agent": self.USER_AGENT, "Content-Type": "application/json"})
+        except httpx.PoolTimeout as exc:
+            raise TimedOut("Pool timeout: All connections in the connection pool are occupied. "
+                           "Request was *not* sent to Telegram.") from exc
+        except httpx.TimeoutException as exc:
+            raise TimedOut from exc
+        except httpx.HTTPError as exc:
+            raise NetworkError(f"httpx.{exc.__class__.__name__}: {exc}") from exc
+        return response.status_code, response.content
+
+
+def _or(value: Any, default: float | None) -> float | None:
+    """A time-out passed to a Bot API call, or the client's own when none was given (PTB
+    marks "not given" with a `DefaultValue`, the type of `DEFAULT_NONE`)."""
+    return default if isinstance(value, type(HTTPXRequest.DEFAULT_NONE)) else value
+
+
 class ReportedByUs(logging.Filter):
     """Drop log records (with traceback) for failures that `run_polling`/`run_webhook` turn
     into one line: a rejected token always (PTB's records and the error handler's for the
@@ -104,6 +160,13 @@ class ReportedByUs(logging.Filter):
         error = record.exc_info[1]
         if isinstance(error, InvalidToken):
             return False
+        if isinstance(error, asyncio.CancelledError) and record.name.startswith("apscheduler"):
+            # a job the stopping bot cancelled (a reminder pass resumes from its claims at the
+            # next start): one line, not a traceback after the line that says why it stopped
+            record.msg, record.args = "%s: cancelled, the bot is stopping", (record.getMessage(),)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            return True
         return not (record.name.startswith("telegram") and self.starting
                     and isinstance(error, NetworkError))
 
@@ -124,7 +187,7 @@ def build_application(settings: Settings, services: Services) -> Application:
     throttle = ChatThrottle(overall=(settings.telegram_messages_per_second, 1.0))
     bot = AdvisorBot(settings.token, base_url=settings.telegram_api_base_url,
                      base_file_url=file_base_url(settings.telegram_api_base_url),
-                     rate_limiter=throttle, watch=TokenWatch())
+                     request=JsonBodyRequest(), rate_limiter=throttle, watch=TokenWatch())
     application = (
         Application.builder()
         .bot(bot)
@@ -231,6 +294,8 @@ def _run(settings: Settings, run: Callable[[Application, Services], None]) -> No
     quiet = ReportedByUs()
     for handler in logging.getLogger().handlers:
         handler.addFilter(quiet)
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     try:
         application = build_application(settings, services)
         application.bot_data.on_started = quiet.started
@@ -249,6 +314,7 @@ def _run(settings: Settings, run: Callable[[Application, Services], None]) -> No
         if revoked():
             raise StartupError(REVOKED)
     finally:
+        sys.setswitchinterval(switch_interval)
         services.close()
         for handler in logging.getLogger().handlers:
             handler.removeFilter(quiet)

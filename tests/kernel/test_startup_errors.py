@@ -3,6 +3,8 @@ traceback, never the token (which PTB puts into its InvalidToken message)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import signal
 import socket
 import subprocess
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import ReportedByUs
 from tests.conftest import clean_env
 from tests.e2e_support import BOT_ID, BOT_USERNAME, TOKEN
 from tests.fakebot import FakeBotApi
@@ -109,3 +112,20 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
                 process.kill()
     assert process.returncode == 0, stderr
     assert "Event loop is closed" not in stderr and "Traceback" not in stderr
+
+
+def test_a_job_cancelled_by_the_stopping_bot_is_one_line_not_a_traceback() -> None:
+    try:
+        raise asyncio.CancelledError
+    except asyncio.CancelledError:
+        exc_info = sys.exc_info()
+    record = logging.LogRecord("apscheduler.executors.default", logging.ERROR, __file__, 1,
+                               'Job "%s" raised an exception', ("reminders:pass",), exc_info)
+    assert ReportedByUs().filter(record)
+    assert record.levelno == logging.INFO and record.exc_info is None
+    line = logging.Formatter("%(levelname)s %(message)s").format(record)
+    assert line == 'INFO Job "reminders:pass" raised an exception: cancelled, the bot is stopping'
+    assert "Traceback" not in line
+    failed = logging.LogRecord("apscheduler.executors.default", logging.ERROR, __file__, 1,
+                               "Job failed", (), (ValueError, ValueError("x"), None))
+    assert ReportedByUs().filter(failed) and failed.exc_info is not None  # a real failure
