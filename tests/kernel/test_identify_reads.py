@@ -48,8 +48,8 @@ def hook() -> Promoter:
 
 
 @pytest.fixture
-def db_services(database_url: str, hook: Promoter) -> Iterator[Services]:
-    built = build_services(make_settings(database_url),
+def db_services(own_database_url: str, hook: Promoter) -> Iterator[Services]:
+    built = build_services(make_settings(own_database_url),  # a clean slate: same ids as others
                            [Feature(name="promoter", identified=hook)])
     yield built
     built.close()
