@@ -151,14 +151,19 @@ class Index:
         return self.idf.get(key, 0.0)
 
 
+PHRASING_LANGUAGES = ("de", "en")
+
+
+def _texts(entry: Entry, lang: str) -> list[str]:
+    """An entry's phrasings in one language, in index order, blank ones included."""
+    return [entry.title.get(lang, ""), *entry.questions.get(lang, ()),
+            *entry.keywords.get(lang, ())]
+
+
 def phrasings_of(entry: Entry) -> list[tuple[str, str]]:
     """(language, text) of every phrasing of an entry."""
-    texts: list[tuple[str, str]] = []
-    for lang in ("de", "en"):
-        texts.append((lang, entry.title.get(lang, "")))
-        texts.extend((lang, text) for text in entry.questions.get(lang, ()))
-        texts.extend((lang, text) for text in entry.keywords.get(lang, ()))
-    return [(lang, text) for lang, text in texts if text.strip()]
+    return [(lang, text) for lang in PHRASING_LANGUAGES for text in _texts(entry, lang)
+            if text.strip()]
 
 
 def term_weight(term: Term, idf: dict[str, float], names: frozenset[str]) -> float:
@@ -233,20 +238,19 @@ def _all_phrasings(entries: list[Entry]) -> tuple[list[str], np.ndarray, np.ndar
     texts: list[str] = []
     lengths: list[int] = []  # per entry and language, blank texts included
     for entry in entries:
-        for lang in ("de", "en"):
-            before = len(texts)
-            texts.append(entry.title.get(lang, ""))
-            texts.extend(entry.questions.get(lang, ()))
-            texts.extend(entry.keywords.get(lang, ()))
-            lengths.append(len(texts) - before)
+        for lang in PHRASING_LANGUAGES:
+            found = _texts(entry, lang)
+            texts.extend(found)
+            lengths.append(len(found))
     kept = np.fromiter(map(bool, map(str.strip, texts)), dtype=bool, count=len(texts))
     counts = np.array(lengths, dtype=np.int64)
     if not kept.all():
         group = np.repeat(np.arange(len(counts)), counts)
         counts = np.bincount(group[kept], minlength=len(counts))
         texts = list(compress(texts, kept.tolist()))
-    german = np.repeat(np.tile(np.array([True, False]), len(entries)), counts)
-    return texts, german, counts.reshape(-1, 2).sum(axis=1)
+    german = np.repeat(np.tile(np.array([lang == "de" for lang in PHRASING_LANGUAGES]),
+                               len(entries)), counts)
+    return texts, german, counts.reshape(-1, len(PHRASING_LANGUAGES)).sum(axis=1)
 
 
 @lru_cache(maxsize=2)

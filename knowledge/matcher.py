@@ -190,7 +190,7 @@ class Matcher:
         network meeting?" is no "did you mean A or B" between two entries that give no
         date, even when others do."""
         for intent in query.asks:
-            carriers = self._index.postings[intent][0]
+            carriers = self._index.postings.ranked(intent)[0]
             if not all(np.any(carriers == entry) for entry in entries):
                 return False
         return True

@@ -45,6 +45,7 @@ import ding  # noqa: E402
 from knowledge.language import inflection  # noqa: E402
 from knowledge.language.folding import fold, words  # noqa: E402
 from knowledge.language.function_words import is_function_word  # noqa: E402
+from knowledge.language.lemmas import GERMAN_FORM_ZIPF  # noqa: E402 - as at run time
 
 OUTPUT = ROOT / "knowledge" / "language" / "data" / "lexicon.tsv.gz"
 EXTRA_BRIDGE = ROOT / "scripts" / "bridge_extra.tsv"
@@ -52,7 +53,6 @@ MIN_ZIPF = {"de": 2.5, "en": 2.5}  # a form only wordfreq knows
 MIN_DING_ZIPF = 1.0  # a Ding word is shipped if wordfreq has seen it at all
 MAX_TRANSLATIONS = 5
 SHIP_RARE_NOUNS = True
-GERMAN_FORM_ZIPF = 3.5  # a form this frequent in German keeps its German lemma ("plant")
 MAX_PHRASE_WORDS = 3
 LATER_GROUP = 0.6  # a pair from a compound or example group, not the headword group
 LATER_ALTERNATIVE = 0.8  # a pair whose term is not the first alternative of its group
@@ -123,9 +123,10 @@ class Builder:
                 if len(group) != len(head) or any(term.tags for term in group):
                     break
                 for base, form in zip(head, group, strict=True):
-                    self._map(single(form), single(base), german=german)
-                    if not german and single(form):
-                        self.english_verb_forms.add(single(form) or "")
+                    word = single(form)
+                    self._map(word, single(base), german=german)
+                    if not german and word:
+                        self.english_verb_forms.add(word)
 
     def _map(self, form: str | None, lemma: str | None, *, german: bool) -> None:
         """Record an inflection; forms must look like their lemma (Ding's groups are not

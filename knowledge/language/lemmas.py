@@ -41,7 +41,8 @@ _VOWEL_CHANGES = (("aeu", "au"), ("ae", "a"), ("oe", "o"), ("ie", "e"), ("i", "e
 _IRREGULAR = {"nimmt": "nehmen", "nimmst": "nehmen", "nehme": "nehmen", "wird": "werden",
               "wirst": "werden", "tritt": "treten", "weiss": "wissen", "weisst": "wissen"}
 MIN_VERB_ZIPF = 3.0
-GERMAN_FORM_ZIPF = 3.5  # as scripts/build_lexicon.py: "plant" stays "planen"
+GERMAN_FORM_ZIPF = 3.5  # a form German uses this often keeps its German lemma ("plant"
+# is "planen"); scripts/build_lexicon.py builds the lexicon with the same threshold
 
 
 def _infinitive(candidate: str) -> bool:
