@@ -217,7 +217,7 @@ class Matcher:
         cover /= query.total
         np.minimum(cover, 1.0, out=cover)
         if len(candidates) > MAX_EXACT:  # only the best upper bounds are scored exactly
-            keep = np.argpartition(self._negative_bounds(cover), MAX_EXACT)[:MAX_EXACT]
+            keep = np.argpartition(-self._score_array(cover, 1.0), MAX_EXACT)[:MAX_EXACT]
             candidates, cover = candidates[keep], cover[keep]
         if self._index.dense is not None:
             fits, supports = self._fits(candidates, query)
@@ -408,17 +408,6 @@ class Matcher:
         covered[crowded] = np.add.reduceat(
             index.phrasing_weights[elements] * alternatives[found], local)
         explained[crowded] = np.add.reduceat(weights[found], local)
-
-    @staticmethod
-    def _negative_bounds(cover: np.ndarray) -> np.ndarray:
-        """-_score_array(cover, 1.0), the negated best score each candidate could reach, in
-        place on one new array (for the thousands of candidates of a large knowledge base:
-        equal covers are common there, and which of them argpartition keeps depends on these
-        very floats, so they are computed exactly as the score is)."""
-        bounds = np.power(cover, COVERAGE_EXPONENT)
-        np.multiply(100.0, bounds, out=bounds)
-        bounds *= PHRASING_FLOOR + (1 - PHRASING_FLOOR) * 1.0
-        return np.negative(bounds, out=bounds)
 
     @staticmethod
     def _score_array(cover: np.ndarray | np.float64, fit: float | np.ndarray) -> np.ndarray:
