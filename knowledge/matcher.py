@@ -42,7 +42,6 @@ from knowledge.batch import ranges
 from knowledge.index import Index, build, term_weight
 from knowledge.language import TypoRepair, detect_language
 from knowledge.language.function_words import OURS
-from knowledge.language.typos import everyday_spelling
 
 CONFIDENT_SCORE = 56
 CLOSE_MIN_SCORE = 42
@@ -109,11 +108,6 @@ class Matcher:
         self._max_idf = math.log(1 + max(len(self._entries), 1))
         strengths = self._index.postings.strengths
         self._two_hop_strengths = np.where(strengths < 1.0, strengths * TWO_HOP, strengths)
-
-    def warm(self) -> None:
-        """Load what the first question with a misspelt everyday word would otherwise wait
-        for (the lexicon's everyday forms, about 0.3 s); the running bot calls this at start."""
-        everyday_spelling("warmup")
 
     def detect_language(self, text: str, fallback: str) -> str:
         return detect_language(text, fallback, self._index.german_words,

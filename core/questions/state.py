@@ -111,7 +111,5 @@ def changed(services: Services) -> Combined:
 
 
 def warm(services: Services) -> None:
-    """At start-up of the running bot: build the combined matcher once, and load what its
-    first misspelt question would otherwise wait for."""
+    """At start-up of the running bot: build the combined matcher once."""
     current(services)
-    services.matcher.warm()

@@ -23,22 +23,23 @@ import zlib
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import numpy as np
 
 DATA_FILE = "lexicon.tsv.gz"
 BLOCK = 32  # lines per bisection block
 NEWLINE = ord("\n")
+TAB = ord("\t")
 CHUNK = 1 << 20  # bytes scanned for line starts at a time
 GZIP_WBITS = 16 + zlib.MAX_WBITS
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
-    """What the lexicon says about one folded form."""
+class Record(NamedTuple):
+    """What the lexicon says about one folded form (a named tuple: an index build makes
+    tens of thousands, and a frozen dataclass costs five times as much to make)."""
 
     form: str
     lemma: str
@@ -80,6 +81,8 @@ class Lexicon:
                 ends = np.flatnonzero(view == NEWLINE) + chunk + 1
                 self._starts.frombytes(ends.astype(np.uint32).tobytes())
         self._heads = [self._line_at(number) for number in range(0, len(self._starts), BLOCK)]
+        # each block's (start, end), computed once: a look-up is mostly Python overhead
+        self._spans = [self._span(block) for block in range(len(self._heads))]
 
     def __len__(self) -> int:
         return len(self._starts)
@@ -101,25 +104,41 @@ class Lexicon:
             start, end = self._span(block)
             yield from self._data[start:end].split(b"\n")[:BLOCK]
 
+    def lines_starting(self, prefix: bytes) -> list[bytes]:
+        """The raw lines whose form starts with `prefix`, in order: the sorted lines make
+        them one run, found by bisection, so a caller reads a slice and not all the lines."""
+        if not self._heads or not prefix:
+            return []
+        first = max(bisect_right(self._heads, prefix) - 1, 0)
+        last = len(self._heads) - 1
+        if prefix[-1] < 255:  # the first form beyond the prefix's run
+            after = prefix[:-1] + bytes([prefix[-1] + 1])
+            last = max(bisect_right(self._heads, after) - 1, first)
+        start, _ = self._span(first)
+        _, end = self._span(last)
+        return [line for line in self._data[start:end].split(b"\n") if line.startswith(prefix)]
+
     def _line(self, key: bytes) -> bytes | None:
-        """The line of `key`: "key\t..." or, when nothing follows the form, "key"."""
+        """The line of `key`: "key\t..." or, when nothing follows the form, "key".
+
+        A form ends at a tab, or at the line's end when nothing follows it; both sort before
+        every byte a form holds, so within the sorted block the first line that starts with
+        `key` is key's own line, if it has one — one search, whether found or not."""
         if not self._heads:
             return None
-        probe = key + b"\t"
-        start, end = self._span(max(bisect_right(self._heads, probe) - 1, 0))
+        start, end = self._spans[max(bisect_right(self._heads, key + b"\t") - 1, 0)]
         data = self._data
-        for wanted in (probe, key + b"\n"):
-            if data.startswith(wanted, start):
-                found = start
-            else:
-                found = data.find(b"\n" + wanted, start, end + len(wanted)) + 1
-                if not found:
-                    continue
-            line_end = data.find(b"\n", found)
-            return data[found:line_end if 0 <= line_end < self._end else self._end]
-        if data.endswith(b"\n" + key, 0, end) or data[start:end] == key:
-            return key  # the last line, with nothing after its form
-        return None
+        if data.startswith(key, start):
+            found = start
+        else:
+            found = data.find(b"\n" + key, start, end + len(key) + 1) + 1
+            if not found:
+                return None
+        after = found + len(key)
+        if after < self._end and data[after] not in (TAB, NEWLINE):
+            return None  # a longer form ("heat pump", "heater"): key has no line of its own
+        line_end = data.find(b"\n", after)
+        return data[found:line_end if 0 <= line_end < self._end else self._end]
 
     @lru_cache(maxsize=200_000)  # noqa: B019 - one lexicon per process, kept for its life
     def get(self, form: str) -> Record | None:
@@ -131,16 +150,11 @@ class Lexicon:
             return None
         fields = line.decode().split("\t") + [""] * 5
         flags = fields[4]
-        return Record(
-            form=form,
-            lemma=fields[1] or form,
-            zipf_de=int(fields[2]) / 10 if fields[2] else 0.0,
-            zipf_en=int(fields[3]) / 10 if fields[3] else 0.0,
-            german="g" in flags,
-            english="e" in flags,
-            noun="n" in flags,
-            translations=tuple(fields[5].split("|")) if fields[5] else (),
-        )
+        return Record(form, fields[1] or form,
+                      int(fields[2]) / 10 if fields[2] else 0.0,
+                      int(fields[3]) / 10 if fields[3] else 0.0,
+                      "g" in flags, "e" in flags, "n" in flags,
+                      tuple(fields[5].split("|")) if fields[5] else ())
 
 
 @lru_cache(maxsize=1)

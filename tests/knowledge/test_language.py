@@ -189,6 +189,22 @@ def test_lexicon_finds_every_line_across_its_blocks() -> None:
     assert Lexicon(b"# only a header\n").get("w001") is None
 
 
+def test_lexicon_reads_the_run_of_lines_with_a_prefix_across_blocks() -> None:
+    """What a misspelt word's first letter reads instead of the whole lexicon: exactly the
+    lines a full scan finds, whether the run lies inside one block, spans several, starts
+    the file or ends it."""
+    forms = sorted({f"{letter}{number:03d}" for letter in "abcz" for number in range(70)}
+                   | {"b", "ba x", "bz"})
+    small = Lexicon(("# header\n" + "\n".join(f"{form}\t\t1" for form in forms)
+                     + "\n").encode())
+    everything = list(small.lines())
+    for prefix in (b"a", b"b", b"b0", b"b06", b"b069", b"ba", b"c", b"z", b"z069", b"",
+                   b"0", b"y", b"zz", b"\xff"):
+        assert small.lines_starting(prefix) == (
+            [] if not prefix else [line for line in everything if line.startswith(prefix)])
+    assert Lexicon(b"# only a header\n").lines_starting(b"a") == []
+
+
 def test_definition_questions_carry_the_definition_intent() -> None:
     for text in ("Was versteht man unter einem Cluster?", "Was meint ihr mit Cluster?",
                  "What do you mean by cluster?", "Erklär mir Cluster",
