@@ -38,6 +38,7 @@ from handlers.workers import Workers
 
 logger = logging.getLogger(__name__)
 WARM_JOB = "features:warm"
+INTRODUCE_JOB = "bot:introduce"
 WARM_DELAY = 1.0  # seconds after polling starts
 # How soon a thread waiting for the GIL may take it from one running Python code (CPython's
 # default: 5 ms). The event loop lets go of the GIL at every socket call and then waits to get
@@ -229,7 +230,12 @@ async def _post_init(application: Application) -> None:
     services.bot_username = application.bot.username  # invite links, private-chat buttons
     if bot_data.on_started is not None:
         bot_data.on_started()
-    await _introduce(application, bot_data.settings, services)
+    # Menus and descriptions (eleven Bot API calls, each a round trip to Telegram) are
+    # set once polling runs, not before: a restart answers the waiting messages first.
+    if application.job_queue is not None:
+        application.job_queue.run_once(_introduce_job, when=0, name=INTRODUCE_JOB)
+    else:
+        await _introduce(application, bot_data.settings, services)
     arm_jobs(application, services.registry)  # e.g. resend in-flight reminders, then a pass
     # Warm the features' caches (the matchmaking index) off the event loop once polling
     # runs, so the first /match of a large cluster does not stall every chat — but only
@@ -239,6 +245,11 @@ async def _post_init(application: Application) -> None:
         application.job_queue.run_once(_warm, when=WARM_DELAY, name=WARM_JOB)
     logger.info("Cluster Advisor started as @%s with %d knowledge entries",
                 application.bot.username, len(services.knowledge.entries))
+
+
+async def _introduce_job(context: AdvisorContext) -> None:
+    """Job: the menus and descriptions of `_introduce`."""
+    await _introduce(context.application, context.bot_data.settings, context.services)
 
 
 async def _warm(context: AdvisorContext) -> None:

@@ -45,6 +45,7 @@ class RunningBot:
     api: FakeBotApi
     process: subprocess.Popen[bytes]
     stderr_path: Path
+    first_call: int = 0  # the fake's call count at launch (a restart: the old process's before)
 
     def stderr(self, tail: int = 6000) -> str:
         try:
@@ -66,17 +67,20 @@ class RunningBot:
             raise AssertionError(f"{exc}\n\n{self.describe()}") from None
 
     def wait_until_polling(self, timeout: float) -> None:
-        """Wait for the first getUpdates, failing fast (with stderr) if the bot exits first."""
+        """Wait for the first getUpdates and for the bot's introduction (menus and
+        descriptions, set once polling runs; its last call is the short description for
+        all languages), failing fast (with stderr) if the bot exits first."""
         deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.api.wait_for("getUpdates", timeout=0.25)
-                return
-            except AssertionError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(
-                        f"the bot did not start polling within {timeout:g}s\n{self.describe()}"
-                    ) from None
+        for method, wanted in (("getUpdates", None), ("setMyShortDescription", introduced)):
+            while True:
+                try:
+                    self.api.wait_for(method, wanted, timeout=0.25, after=self.first_call)
+                    break
+                except AssertionError:
+                    if self.process.poll() is not None or time.monotonic() > deadline:
+                        raise AssertionError(
+                            f"the bot did not start polling within {timeout:g}s\n"
+                            f"{self.describe()}") from None
 
     def reply_to(self, chat_id: int, *, after: int, timeout: float = REPLY_TIMEOUT) -> Call:
         """The next sendMessage into `chat_id` after call index `after`; it must be accepted."""
@@ -121,6 +125,11 @@ def quiet_hours() -> dict[str, str]:
     would race a test's reply to that manager; tests of reminders set their own times."""
     zone = ZoneInfo(Settings.model_fields["timezone"].default)
     return {"REMINDER_TIME": "23:59", "DIGEST_WEEKDAY": WEEKDAYS[datetime.now(zone).weekday()]}
+
+
+def introduced(call: Call) -> bool:
+    """The introduction's last call: the short description without a language."""
+    return not call.params.get("language_code")
 
 
 def start_bot(workdir: Path, **settings: str) -> RunningBot:

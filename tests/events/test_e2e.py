@@ -61,12 +61,13 @@ class Bot:
         env["CLUSTER_ADVISOR_TEST_CLOCK_FILE"] = str(self.workdir / "clock")
         self.starts += 1
         stderr_path = self.workdir / f"bot{self.starts}.stderr.log"
+        first_call = self.api.mark()
         with open(self.workdir / "bot.stdout.log", "ab") as out, \
                 open(stderr_path, "wb") as err:
             process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"],
                                        cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
                                        stdout=out, stderr=err)
-        self.running = RunningBot(self.api, process, stderr_path)
+        self.running = RunningBot(self.api, process, stderr_path, first_call)
         self.running.wait_until_polling(STARTUP_TIMEOUT)
         return self.running
 
