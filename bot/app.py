@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 import httpx
 from telegram import Update
@@ -23,6 +24,7 @@ from telegram.ext import Application, ContextTypes, ExtBot
 from telegram.request import HTTPXRequest, RequestData
 
 from bot import features
+from bot.http_pool import BotApiTransport
 from bot.webhook import ListenError, WebhookRefused, serve
 from core.i18n import LANGUAGES, t
 from core.registry import Registry
@@ -108,6 +110,14 @@ class JsonBodyRequest(HTTPXRequest):
     one call. Uploads (files) stay multipart, as PTB sends them. Time-outs and errors are
     mapped as in `HTTPXRequest.do_request` (PTB 22), whose place this takes.
     """
+
+    def _build_client(self) -> httpx.AsyncClient:
+        """PTB's client on the pool of `bot.http_pool` — unless a transport was given, or
+        the environment names a proxy (httpx honours HTTPS_PROXY only with its own)."""
+        kwargs = self._client_kwargs
+        if getproxies() or kwargs.get("transport") is not None:
+            return super()._build_client()
+        return httpx.AsyncClient(**{**kwargs, "transport": BotApiTransport(kwargs["limits"])})
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = HTTPXRequest.DEFAULT_NONE,
