@@ -8,14 +8,17 @@ Run at build time only (the bot needs none of its inputs at run time):
 
 What goes in, per folded word form (see knowledge/language/lexicon.py for the format):
 - its lemma, from Ding's inflection groups ("Wärmepumpe {f} | Wärmepumpen {pl}",
-  "fördern {vt} | fördernd | gefördert", "to lift | lifting | lifted") and, for forms Ding
-  does not list, the suffix rules of knowledge.language.inflection checked against Ding;
+  "fördern {vt} | fördernd | gefördert", "to lift | lifting | lifted", "schwach {adj} |
+  schwächer | am schwächsten") and, for forms Ding does not list, the suffix rules of
+  knowledge.language.inflection checked against Ding;
 - its Zipf frequency in German and in English (wordfreq's "large" lists), which tells an
   everyday word ("machen", "Firma") from a content word ("Wärmepumpe");
 - whether Ding lists it as a German or English word, and as a German noun;
 - for a lemma (or a phrase such as "heat pump"), its translations: every aligned pair of
   terms on a Ding line ("Wärmepumpe" :: "heat pump", "Familienbetrieb" :: "family
-  business"), ranked by how often and how prominently the pair occurs, the best few kept;
+  business"), ranked by how often and how prominently the pair occurs and how strongly its
+  words go together in Ding's examples and compounds (a word's common senses), the best
+  few kept;
 - a few bridge pairs Ding lacks (scripts/bridge_extra.tsv, written by us).
 
 Forms come from Ding (every single word it lists that wordfreq has seen, and every German
@@ -56,6 +59,11 @@ SHIP_RARE_NOUNS = True
 MAX_PHRASE_WORDS = 3
 LATER_GROUP = 0.6  # a pair from a compound or example group, not the headword group
 LATER_ALTERNATIVE = 0.8  # a pair whose term is not the first alternative of its group
+# How much a pair's association in Ding's parallel text (Builder.associations) adds to its
+# rank: all of it for the key's most associated target, proportionally less for others,
+# nothing when the pair shares fewer than MIN_JOINT groups
+ASSOCIATION = 0.6
+MIN_JOINT = 2
 
 
 def single(term: ding.Term) -> str | None:
@@ -63,15 +71,27 @@ def single(term: ding.Term) -> str | None:
     return folded[0] if len(folded) == 1 else None
 
 
+def _looks_like(form: str, lemma: str, *, umlaut: bool = False) -> bool:
+    """Whether a form starts like its lemma (a participle after its ge-; with `umlaut`,
+    a comparative with its umlaut: "aelter" and "alt")."""
+    start = form[:1] + form[2:3] if umlaut and form[1:2] == "e" and form[:1] in "aou" \
+        else form[:2]
+    return start == lemma[:2] or (form.startswith("ge") and form[2:4] == lemma[:2])
+
+
 class Builder:
-    def __init__(self, lines: list[ding.Line]) -> None:
+    def __init__(self, lines: list[ding.Line],
+                 texts: list[tuple[str, str]] | None = None) -> None:
         self.lines = lines
+        self.texts = texts or []  # aligned (German, English) group texts, examples included
         self.headwords: set[str] = set()
         # inflections per language: "plant" is a form of German "planen" and an English
         # noun, "fault" one of "faulen" and an English noun
         self.lemma_of: dict[str, dict[str, str]] = {"de": {}, "en": {}}
         self.english_headwords: set[str] = set()
         self.english_verb_forms: set[str] = set()  # "building" in "to build | building"
+        # German comparatives: "schwach {adj} | schwächer | am schwächsten"
+        self.comparative_of: dict[str, str] = {}
         self.german: set[str] = set()
         self.english: set[str] = set()
         self.nouns: set[str] = set()
@@ -118,6 +138,14 @@ class Builder:
             if len(plural) == len(head) and (not german or all("pl" in t.tags for t in plural)):
                 for sg, pl in zip(head, plural, strict=True):
                     self._map(single(pl), single(sg), german=german)
+        if german and "adj" in head_tags and len(side) >= 3 and side[2] and len(
+                side[1]) == len(head) and all(term.text.startswith("am ") for term in side[2]):
+            # "schwach {adj} | schwächer | am schwächsten": the comparative is no form of
+            # "Schwäche" (which inflection's rules, stripping "-er", would find first)
+            for base, form in zip(head, side[1], strict=True):
+                word, lemma = single(form), single(base)
+                if word and lemma and word != lemma and _looks_like(word, lemma, umlaut=True):
+                    self.comparative_of.setdefault(word, lemma)
         if head_tags & ding.VERB_TAGS:
             for group in side[1:6]:
                 if len(group) != len(head) or any(term.tags for term in group):
@@ -133,7 +161,7 @@ class Builder:
         always parallel: "close" is no form of "draw"), German participles with ge-."""
         if not form or not lemma or form == lemma:
             return
-        if form[:2] == lemma[:2] or (form.startswith("ge") and form[2:4] == lemma[:2]):
+        if _looks_like(form, lemma):
             self.lemma_of["de" if german else "en"].setdefault(form, lemma)
 
     def load_frequencies(self) -> None:
@@ -173,16 +201,21 @@ class Builder:
     def lemma(self, form: str) -> str:
         if form in self.base_headwords:
             return form
+        if form in self.comparative_of:  # the adjective's lemma ("gerechter" -> "gerecht")
+            return self.lemma(self.comparative_of[form])
         mapped = self.mapped(form)
         if mapped is not None:
             return mapped
         if form in self.headwords or form in self.plural_headwords:
             return form
         base = inflection.reduce(form, lambda c, lang: (
-            c in self.headwords or c in self.lemma_of["de"] or c in self.lemma_of["en"])
+            c in self.headwords or c in self.lemma_of["de"] or c in self.lemma_of["en"]
+            or lang == "de" and c in self.comparative_of)
             and c in (self.german if lang == "de" else self.english))
         if base is None:
             return form
+        if base in self.comparative_of:  # "schwächeren" -> "schwächer" -> "schwach"
+            return self.lemma(base)
         return self.mapped(base) or base
 
     def key(self, text: str, *, verb: bool = False) -> str:
@@ -198,9 +231,12 @@ class Builder:
     # ---- bridge --------------------------------------------------------------------------
     def bridge(self) -> dict[str, list[str]]:
         """Translations per key: the best weight of a pair, a little for each repetition,
-        and a little for the target's frequency (so "weather" beats a miners' term)."""
+        more for its association in Ding's parallel text (so "Rolle" is "role" before
+        "block", see associations), and a little for the target's frequency (so "weather"
+        beats a miners' term)."""
         best: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         seen: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        pairs: set[tuple[str, str]] = set()  # (German key, English key)
         for line in self.lines:
             for index, (german, english) in enumerate(zip(line.german, line.english,
                                                           strict=True)):
@@ -209,16 +245,31 @@ class Builder:
                     de_key = self.key(de_term.text, verb=bool(de_term.tags & ding.VERB_TAGS))
                     for j, en_term in enumerate(english):
                         en_key = self.key(en_term.text, verb=bool(en_term.tags & ding.VERB_TAGS))
-                        if not de_key or not en_key or de_key == en_key:
+                        if not de_key or not en_key:
+                            continue
+                        if de_key == en_key:  # no translation, but a yardstick for them
+                            pairs.add((de_key, en_key))
                             continue
                         weight = group_weight * (LATER_ALTERNATIVE if i else 1.0) * (
                             LATER_ALTERNATIVE if j else 1.0)
+                        pairs.add((de_key, en_key))
                         for source, target in ((de_key, en_key), (en_key, de_key)):
                             best[source][target] = max(best[source][target], weight)
                             seen[source][target] += 1
+        association = self.associations(pairs)
         scores = {source: {target: weight + 0.05 * min(seen[source][target], 4)
                            for target, weight in targets.items()}
                   for source, targets in best.items()}
+        for source, targets in scores.items():
+            # the strongest association of the key, with its own spelling in the other
+            # language too ("Cluster" :: "cluster"), so a key whose best translation is
+            # itself does not make its best other one ("Büschel") its main sense
+            strongest = max([association.get((source, target), 0.0) for target in targets]
+                            + [association.get((source, source), 0.0)])
+            if strongest > 0.0:
+                for target in targets:
+                    targets[target] += ASSOCIATION * association.get(
+                        (source, target), 0.0) / strongest
         if EXTRA_BRIDGE.exists():
             for raw in EXTRA_BRIDGE.read_text(encoding="utf-8").splitlines():
                 if raw.strip() and not raw.startswith("#"):
@@ -236,6 +287,64 @@ class Builder:
                     key=lambda item: (-item[1] - 0.05 * popularity(item[0]), item[0])
                 )][:2 * MAX_TRANSLATIONS]
                 for key, targets in scores.items()}
+
+    def associations(self, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], float]:
+        """How strongly each (German key, English key) pair goes together in Ding's
+        parallel text: the Dice coefficient of the aligned groups (headwords, inflections,
+        compounds, examples) whose German side has the German key's words and whose
+        English side the English key's, both ways round.
+
+        A dictionary lists rare senses as prominently as common ones ("Rolle" :: "block",
+        "list" :: "lassen" from "sich sagen lassen" :: "listen", "Typ" :: "leiten" from
+        "n-leitend" :: "n type"), but its examples use a word in its common senses:
+        "Rolle" goes with "role" in 50 groups ("eine wichtige Rolle spielen"), with
+        "block" in none. A phrase key's count is that of its rarest word (an upper
+        bound), so a phrase's association is, if anything, understated."""
+        if not self.texts:
+            return {}
+        by_words: dict[tuple[str, str], list[tuple[str, str, frozenset[str],
+                                                   frozenset[str]]]] = defaultdict(list)
+        for de_key, en_key in pairs:
+            de_words, en_words = de_key.split(), en_key.split()
+            by_words[(de_words[0], en_words[0])].append(
+                (de_key, en_key, frozenset(de_words), frozenset(en_words)))
+        cache: dict[str, str] = {}
+
+        def keys(text: str) -> set[str]:
+            found = set()
+            for word in words(text):
+                if len(word) > 1 and word.isalpha() and not is_function_word(word):
+                    key = cache.get(word)
+                    if key is None:
+                        key = cache[word] = self.lemma(word)
+                    found.add(key)
+            return found
+
+        count = {"de": defaultdict(int), "en": defaultdict(int)}
+        joint: dict[tuple[str, str], int] = defaultdict(int)
+        for de_text, en_text in self.texts:
+            german, english = keys(de_text), keys(en_text.replace("sth.", " ").replace(
+                "sb.", " "))
+            for key in german:
+                count["de"][key] += 1
+            for key in english:
+                count["en"][key] += 1
+            for de_word in german:
+                for en_word in english:
+                    for de_key, en_key, de_words, en_words in by_words.get(
+                            (de_word, en_word), ()):
+                        if de_words <= german and en_words <= english:
+                            joint[(de_key, en_key)] += 1
+        found: dict[tuple[str, str], float] = {}
+        for (de_key, en_key), shared in joint.items():
+            if shared < MIN_JOINT:
+                continue
+            de_count = min(count["de"][word] for word in de_key.split())
+            en_count = min(count["en"][word] for word in en_key.split())
+            dice = 2 * shared / (de_count + en_count)
+            for pair in ((de_key, en_key), (en_key, de_key)):  # a pair may occur both ways
+                found[pair] = max(found.get(pair, 0.0), dice)
+        return found
 
     def rare_nouns(self, translations: dict[str, list[str]]) -> set[str]:
         """German nouns wordfreq has hardly seen but Ding translates: the compounds of a
@@ -286,7 +395,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.ding.exists():
         sys.exit(f"{args.ding} not found: apt-get install trans-de-en")
-    builder = Builder(list(ding.read(args.ding)))
+    builder = Builder(list(ding.read(args.ding)), list(ding.aligned_texts(args.ding)))
     builder.collect_words()
     builder.load_frequencies()
     rows = builder.rows()

@@ -61,6 +61,23 @@ def _groups(side: str, *, english: bool) -> tuple[tuple[Term, ...], ...]:
     return tuple(groups)
 
 
+def aligned_texts(path: Path = DING_PATH) -> Iterator[tuple[str, str]]:
+    """Every aligned pair of groups (German text, English text), examples and long terms
+    included, annotations and placeholders stripped: the parallel text that tells a word's
+    common senses from its rare ones (scripts/build_lexicon.py, Builder.associations)."""
+    with path.open(encoding="utf-8") as handle:
+        for raw in handle:
+            if raw.startswith("#") or " :: " not in raw:
+                continue
+            german, _, english = raw.rstrip("\n").partition(" :: ")
+            german_groups, english_groups = german.split(" | "), english.split(" | ")
+            if len(german_groups) != len(english_groups):
+                continue
+            for de_text, en_text in zip(german_groups, english_groups, strict=True):
+                yield (_PLACEHOLDERS.sub(" ", _BRACKETS.sub(" ", de_text)),
+                       _PLACEHOLDERS.sub(" ", _BRACKETS.sub(" ", en_text)))
+
+
 def read(path: Path = DING_PATH) -> Iterator[Line]:
     """Every dictionary line whose two sides have aligned groups."""
     with path.open(encoding="utf-8") as handle:

@@ -132,15 +132,23 @@ def _add_key(found: dict[str, float], key: str, weight: float, *, whole: bool) -
 
 @lru_cache(maxsize=100_000)
 def part_translations(key: str) -> tuple[tuple[str, float], ...]:
-    """The translations of a part that are meant: the first, and those that translate
-    back to the part ("kuehl" -> "cool", not "clinical"; "Tour" -> not "out")."""
+    """The translations of a part that are meant: the first, those that translate back
+    to the part ("kuehl" -> "cool", not "clinical"; "Tour" -> not "out") and those spelt
+    like it ("Inspektion" -> "inspection", though first "inspectorate")."""
     found: list[tuple[str, float]] = []
     for rank, (other, factor) in enumerate(related(key).items()):
         if factor < FIRST_TRANSLATIONS:
             break
-        if (rank == 0 or key in translations(other)) and not is_function_word(other):
+        if (rank == 0 or key in translations(other) or _cognate(key, other)
+                ) and not is_function_word(other):
             found.append((other, factor))
     return tuple(found)
+
+
+def _cognate(key: str, other: str) -> bool:
+    """True for a translation spelt like the word ("Inspektion" -> "inspection"): the
+    sense the word has when borrowed."""
+    return len(key) >= SKELETON_LENGTH and skeleton(key) == skeleton(other)
 
 
 @lru_cache(maxsize=100_000)

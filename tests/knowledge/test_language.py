@@ -226,7 +226,7 @@ def test_content_words_that_were_function_words() -> None:
 
 def test_noisy_translations_of_core_words_weigh_less() -> None:
     cluster = dict(weighted_translations("cluster", {"netzwerk"}))  # not the KB's words
-    assert cluster["anhaeufen"] < cluster["ansammlung"] < 0.7  # a rare verb, an odd sense
+    assert cluster["anhaeufen"] < cluster["bueschel"] < 0.7  # a rare verb, an odd sense
     assert dict(weighted_translations("bergfried"))["keep"] < 0.85 * 0.8  # not mutual
     plain = dict(weighted_translations("keep"))
     own = dict(weighted_translations("keep", {"aufbewahren", "reservieren"}))  # the KB's words
