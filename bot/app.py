@@ -24,6 +24,7 @@ from telegram.ext import Application, ContextTypes, ExtBot
 from telegram.request import HTTPXRequest, RequestData
 
 from bot import features
+from bot.collector import startup
 from bot.http_pool import BotApiTransport
 from bot.webhook import ListenError, WebhookRefused, serve
 from core.i18n import LANGUAGES, t
@@ -323,6 +324,7 @@ def _run(settings: Settings, run: Callable[[Application, Services], None]) -> No
     try:
         application = build_application(settings, services)
         application.bot_data.on_started = quiet.started
+        startup.resume()  # built: the garbage collector runs again (bot.collector)
         revoked = _watch_token(application)
         try:
             run(application, services)

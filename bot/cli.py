@@ -13,6 +13,7 @@ import sys
 import typer
 
 from bot.ask import ask_command
+from bot.collector import startup
 
 
 def main() -> None:
@@ -23,8 +24,11 @@ def main() -> None:
         ask_app.command()(ask_command)
         ask_app(args=sys.argv[2:], prog_name="cluster-advisor ask")
         return
+    startup.pause()  # until the bot is ready (bot.collector)
     from bot.commands import app  # the full command line
 
+    if sys.argv[1:2] != ["run"]:
+        startup.resume()
     app()
 
 

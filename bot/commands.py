@@ -15,6 +15,7 @@ from bot.ask import ask_command
 from bot.cli_kb import kb_app  # kb check, export, import, stats
 from bot.cli_settings import settings_or_exit
 from bot.cli_support import services_opener, services_or_exit, started_services
+from bot.collector import startup
 from bot.console import ConsoleChat
 from bot.logging import configure_logging
 from core.actor import Role
@@ -48,6 +49,7 @@ def run(webhook: Annotated[bool, typer.Option(
     webhook_settings = _webhook_settings(settings) if webhook else None
     configure_logging(settings)
     if settings.token is None:
+        startup.resume()
         _chat(settings, member=False)
         return
     from bot.app import StartupError, run_polling, run_webhook  # Telegram: only when needed
