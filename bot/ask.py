@@ -16,6 +16,7 @@ from typing import Annotated, Optional, TextIO
 import typer
 
 from bot.cli_settings import settings_or_exit
+from bot.collector import startup
 from core.i18n import t
 from core.settings import Settings
 from knowledge.base import KnowledgeBase, load_knowledge_base
@@ -62,6 +63,7 @@ def _answer(matcher: Matcher, question: str, settings: Settings, lang: str | Non
 def answer_one(question: str, out: TextIO, *, settings: Settings, lang: str | None,
                as_json: bool) -> None:
     matcher = Matcher(answering_knowledge(settings))
+    startup.resume()  # built (bot.collector)
     match, answer_lang = _answer(matcher, question, settings, lang)
     if as_json:
         out.write(json.dumps(_as_dict(question, match, answer_lang), ensure_ascii=False) + "\n")
@@ -73,6 +75,7 @@ def answer_lines(lines: TextIO, out: TextIO, *, settings: Settings, lang: str | 
                  as_json: bool) -> None:
     """One answer per input line; blank lines are skipped."""
     matcher = Matcher(answering_knowledge(settings))
+    startup.resume()  # built (bot.collector)
     for line in lines:
         question = line.strip()
         if not question:

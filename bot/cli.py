@@ -19,12 +19,12 @@ from bot.collector import startup
 def main() -> None:
     """Entry point of the `cluster-advisor` script."""
     logging.captureWarnings(True)
+    startup.pause()  # until the index is built or the bot is ready (bot.collector)
     if sys.argv[1:2] == ["ask"]:  # the fast path: knowledge base only
         ask_app = typer.Typer(add_completion=False)
         ask_app.command()(ask_command)
         ask_app(args=sys.argv[2:], prog_name="cluster-advisor ask")
         return
-    startup.pause()  # until the bot is ready (bot.collector)
     from bot.commands import app  # the full command line
 
     if sys.argv[1:2] != ["run"]:
