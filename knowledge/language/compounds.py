@@ -19,6 +19,11 @@ from knowledge.language.lexicon import lexicon
 from knowledge.language.weights import is_german_noun
 
 MIN_WORD = 7
+# A word the lexicon knows is not split when a part is clearly rarer than the word itself:
+# an everyday word cut into rarer pieces ("transport" = tran + sport, "Diskussion" =
+# diskus + ion, "Dienstag" = dien + stag) is a false split, while a compound's parts are
+# usually at least as common as the compound ("Wärmepumpe" = wärme + pumpe)
+RARER_PART = 1.5
 MIN_PART = 3
 MAX_PARTS = 4
 LINKS = ("", "s", "es", "n", "en", "e")
@@ -83,4 +88,9 @@ def split(word: str, extra: frozenset[str] = _NOTHING) -> tuple[str, ...] | None
     parts = _split(word, known, extra) if extra else _split_general(word, known)
     if parts is None:
         return None
+    if known and record.zipf > 0.0:
+        rarest = min((lexicon().get(part) or record).zipf if part not in extra
+                     else record.zipf for part in parts)
+        if rarest < record.zipf - RARER_PART:
+            return None
     return tuple(lemma(part, extra) for part in parts)
