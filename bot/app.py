@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sys
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,13 +42,6 @@ logger = logging.getLogger(__name__)
 WARM_JOB = "features:warm"
 INTRODUCE_JOB = "bot:introduce"
 WARM_DELAY = 1.0  # seconds after polling starts
-# How soon a thread waiting for the GIL may take it from one running Python code (CPython's
-# default: 5 ms). The event loop lets go of the GIL at every socket call and then waits to get
-# it back from the worker threads (matching, database: handlers/workers.py) or the start-up
-# warm-up; at 5 ms a wait, a reply during a burst queued up behind tens of milliseconds of
-# other updates' work. bench/bench_throttle.py's burst, started while the warm-up still runs:
-# first round 30-50 -> 60-70 updates/s with 0.5 ms, reply p99 0.9-1.7 s -> 0.7-0.8 s.
-GIL_SWITCH_INTERVAL = 0.0005
 REVOKED = ("Telegram no longer accepts TELEGRAM_BOT_TOKEN (revoked in @BotFather?); the bot "
            "stopped. Put the new token into .env and start it again.")
 
@@ -319,8 +311,6 @@ def _run(settings: Settings, run: Callable[[Application, Services], None]) -> No
     quiet = ReportedByUs()
     for handler in logging.getLogger().handlers:
         handler.addFilter(quiet)
-    switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     try:
         application = build_application(settings, services)
         application.bot_data.on_started = quiet.started
@@ -340,7 +330,6 @@ def _run(settings: Settings, run: Callable[[Application, Services], None]) -> No
         if revoked():
             raise StartupError(REVOKED)
     finally:
-        sys.setswitchinterval(switch_interval)
         services.close()
         for handler in logging.getLogger().handlers:
             handler.removeFilter(quiet)

@@ -88,9 +88,10 @@ def split(word: str, extra: frozenset[str] = _NOTHING) -> tuple[str, ...] | None
     parts = _split(word, known, extra) if extra else _split_general(word, known)
     if parts is None:
         return None
-    if known and record.zipf > 0.0:
-        rarest = min((lexicon().get(part) or record).zipf if part not in extra
-                     else record.zipf for part in parts)
-        if rarest < record.zipf - RARER_PART:
+    if known and record is not None and record.zipf > 0.0:
+        zipf = record.zipf
+        rarest = min(getattr(lexicon().get(part), "zipf", zipf) if part not in extra
+                     else zipf for part in parts)
+        if rarest < zipf - RARER_PART:
             return None
     return tuple(lemma(part, extra) for part in parts)
