@@ -353,6 +353,10 @@ def report_answers(out: Outcome, failures: list[str]) -> None:
           f"{percentile(replies, .99) * 1000:.0f} ms, max {max(replies or [0]) * 1000:.0f} ms; "
           f"press answered p50 {percentile(answers, .5) * 1000:.0f} ms, p99 "
           f"{percentile(answers, .99) * 1000:.0f} ms")
+    slowest = sorted((e for e in messages if e.reply is not None), key=lambda e: -e.latency)
+    for e in slowest[:3]:
+        print(f"  slowest: user {e.user}: {e.what[:40]!r} at "
+              f"{datetime.fromtimestamp(e.at):%H:%M:%S}, {e.latency * 1000:.0f} ms")
 
 
 def report_deliveries(out: Outcome, failures: list[str]) -> None:
