@@ -34,6 +34,14 @@ def answering_knowledge(settings: Settings) -> KnowledgeBase:
     return with_cluster_entries(shipped, url)
 
 
+def _matcher(settings: Settings) -> Matcher:
+    """The matcher to answer from; once it is built the garbage collector runs again
+    (bot.collector)."""
+    matcher = Matcher(answering_knowledge(settings))
+    startup.resume()
+    return matcher
+
+
 def _as_dict(question: str, match: Match, lang: str) -> dict[str, object]:
     entry = match.entry
     return {
@@ -62,8 +70,7 @@ def _answer(matcher: Matcher, question: str, settings: Settings, lang: str | Non
 
 def answer_one(question: str, out: TextIO, *, settings: Settings, lang: str | None,
                as_json: bool) -> None:
-    matcher = Matcher(answering_knowledge(settings))
-    startup.resume()  # built (bot.collector)
+    matcher = _matcher(settings)
     match, answer_lang = _answer(matcher, question, settings, lang)
     if as_json:
         out.write(json.dumps(_as_dict(question, match, answer_lang), ensure_ascii=False) + "\n")
@@ -74,8 +81,7 @@ def answer_one(question: str, out: TextIO, *, settings: Settings, lang: str | No
 def answer_lines(lines: TextIO, out: TextIO, *, settings: Settings, lang: str | None,
                  as_json: bool) -> None:
     """One answer per input line; blank lines are skipped."""
-    matcher = Matcher(answering_knowledge(settings))
-    startup.resume()  # built (bot.collector)
+    matcher = _matcher(settings)
     for line in lines:
         question = line.strip()
         if not question:

@@ -108,7 +108,7 @@ def _english(word: str) -> bool:
 
 def _head_parts(head: str) -> tuple[str, ...]:
     """A rare head as the layer splits it ("Pulslaser" = Puls + Laser); an everyday one
-    stays whole (the layer takes "Transport" for "Tran" + "Sport")."""
+    stays whole ("Transport" is no "Tran" + "Sport")."""
     record = lexicon().get(head)
     rare = record is None or record.zipf < RARE_HEAD_ZIPF
     return (split(head) if rare else None) or (head,)

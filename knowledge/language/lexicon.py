@@ -101,7 +101,7 @@ class Lexicon:
     def lines(self) -> Iterator[bytes]:
         """The raw sorted lines (form, lemma, zipf_de, zipf_en, flags, translations)."""
         for block in range(len(self._heads)):
-            start, end = self._span(block)
+            start, end = self._spans[block]
             yield from self._data[start:end].split(b"\n")[:BLOCK]
 
     def lines_starting(self, prefix: bytes) -> list[bytes]:
@@ -114,8 +114,7 @@ class Lexicon:
         if prefix[-1] < 255:  # the first form beyond the prefix's run
             after = prefix[:-1] + bytes([prefix[-1] + 1])
             last = max(bisect_right(self._heads, after) - 1, first)
-        start, _ = self._span(first)
-        _, end = self._span(last)
+        start, end = self._spans[first][0], self._spans[last][1]
         return [line for line in self._data[start:end].split(b"\n") if line.startswith(prefix)]
 
     def _line(self, key: bytes) -> bytes | None:
