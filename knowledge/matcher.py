@@ -45,6 +45,11 @@ from knowledge.language.function_words import OURS
 
 CONFIDENT_SCORE = 56
 CLOSE_MIN_SCORE = 42
+# A question with one known word is answered only when the word names an entry's topic (a
+# keyword or title, or most of one: the share of the phrasing's weight it covers), not when
+# it merely occurs in one of its phrasings: "test" is no question about the keyword "stand
+# the test of time"
+ONE_WORD_FIT = 0.8
 CLOSE_MARGIN = 8.0  # points between the best two entries
 CLOSE_SUPPORT_RATIO = 0.75  # ... and talks about the question in nearly as many phrasings
 CLOSE_UNKNOWN_LIMIT = 0.5  # no "did you mean" when a strong content word is unknown
@@ -161,9 +166,11 @@ class Matcher:
             return Match(None, 0, lang, (), query.known, query.content)
         ranked = everything = self._rank(query)
         if query.ours:  # the talk knows no fact about this very cluster: only its own entries
-            ranked = [r for r in ranked if self._entries[r[1]].cluster_facts] or [(0.0, -1, 0)]
-        best_score, best, best_support = ranked[0]
-        second_score, second, second_support = ranked[1] if len(ranked) > 1 else (0.0, -1, 0)
+            ranked = [r for r in ranked if self._entries[r[1]].cluster_facts] or [
+                (0.0, -1, 0, 0.0)]
+        best_score, best, best_support, best_fit = ranked[0]
+        second_score, second, second_support, _ = ranked[1] if len(ranked) > 1 else (
+            0.0, -1, 0, 0.0)
         entry: Entry | None = None
         close: tuple[Entry, ...] = ()
         if (second_score >= CLOSE_MIN_SCORE and best_score - second_score <= CLOSE_MARGIN
@@ -171,10 +178,11 @@ class Matcher:
                 and query.unknown < CLOSE_UNKNOWN_LIMIT
                 and self._answer_what_is_asked(query, (best, second))):
             close = (self._entries[best], self._entries[second])
-        elif best_score >= self.confident_score:
+        elif best_score >= self.confident_score and (query.known > 1
+                                                     or best_fit >= ONE_WORD_FIT):
             entry = self._entries[best]
         pool = [r for r in everything if entry is None or r[1] != best]
-        suggestions = tuple(self._entries[i] for s, i, _ in pool
+        suggestions = tuple(self._entries[i] for s, i, _, _ in pool
                             if s >= SUGGESTION_MIN_SCORE)[:MAX_SUGGESTIONS]
         return Match(entry, round(best_score), lang, suggestions, query.known, query.content,
                      close)
@@ -194,11 +202,11 @@ class Matcher:
         query = self._query(question[:MAX_QUESTION_CHARS])
         if not query.weights or query.known == 0:
             return []
-        return [(score, self._entries[i]) for score, i, _ in self._rank(query)]
+        return [(score, self._entries[i]) for score, i, _, _ in self._rank(query)]
 
     # ---- scoring -------------------------------------------------------------------------
-    def _rank(self, query: _Query) -> list[tuple[float, int, int]]:
-        """The best few entries (score, index, phrasings touched), best first.
+    def _rank(self, query: _Query) -> list[tuple[float, int, int, float]]:
+        """The best few entries (score, index, phrasings touched, fit), best first.
 
         At most MAX_EXACT candidates (the best upper bounds) are scored exactly; ties go
         to the entry that talks about the question's terms in more of its phrasings."""
@@ -219,7 +227,8 @@ class Matcher:
             fits, supports = self._fits_of_candidates(candidates, query)
         exact = self._score_array(cover, fits)
         order = np.lexsort((candidates, -supports, -exact))[:MAX_SUGGESTIONS + 1]
-        return [(float(exact[i]), int(candidates[i]), int(supports[i])) for i in order]
+        return [(float(exact[i]), int(candidates[i]), int(supports[i]), float(fits[i]))
+                for i in order]
 
     def _matched_sparse(self, query: _Query) -> np.ndarray:
         """Per entry, the weight of the question's terms it matches (each term by its best

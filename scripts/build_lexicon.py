@@ -48,7 +48,10 @@ import ding  # noqa: E402
 from knowledge.language import inflection  # noqa: E402
 from knowledge.language.folding import fold, words  # noqa: E402
 from knowledge.language.function_words import is_function_word  # noqa: E402
-from knowledge.language.lemmas import GERMAN_FORM_ZIPF  # noqa: E402 - as at run time
+from knowledge.language.lemmas import (  # noqa: E402 - as at run time
+    FIRST_PERSON_MARGIN,
+    GERMAN_FORM_ZIPF,
+)
 
 OUTPUT = ROOT / "knowledge" / "language" / "data" / "lexicon.tsv.gz"
 EXTRA_BRIDGE = ROOT / "scripts" / "bridge_extra.tsv"
@@ -199,6 +202,30 @@ class Builder:
         return found if found is not None else self.lemma_of["en"].get(form)
 
     def lemma(self, form: str) -> str:
+        found = self._lemma(form)
+        if found != form and form.endswith("e") and found in self.nouns:
+            verb = self.first_person_of(form, found)
+            if verb is not None:
+                return verb
+        return found
+
+    def first_person_of(self, form: str, noun: str) -> str | None:
+        """The verb whose first person a form in -e is, when that verb is far more frequent
+        than the noun the form would otherwise be read as ("finanziere" -> "finanzieren",
+        "entscheide" -> "entscheiden": Ding lists "Finanziere" as a plural of "Finanzier"
+        and "Entscheid" is Swiss; "Wünsche", "Teile", "Gewinne" stay nouns), or None."""
+        base = form[:-1]
+        candidates = [base + "en", base + "n"]
+        if base.endswith(("l", "r")):
+            candidates.append(base[:-1] + "e" + base[-1] + "n")
+        zipf = self.zipf["de"]
+        for verb in candidates:
+            if verb in self.verbs and verb in self.base_headwords and zipf.get(
+                    verb, 0.0) >= zipf.get(noun, 0.0) + FIRST_PERSON_MARGIN:
+                return verb
+        return None
+
+    def _lemma(self, form: str) -> str:
         if form in self.base_headwords:
             return form
         if form in self.comparative_of:  # the adjective's lemma ("gerechter" -> "gerecht")

@@ -61,7 +61,7 @@ def render_entry(services: Services, entry: Entry, lang: str, *, edit: bool = Fa
         choices.append((KB.button("👍", "vote", answer_id, "up"),
                         KB.button("👎", "vote", answer_id, "down")))
     if actor is not None and manages_here(actor) and not voted:
-        choices.append(manager_row(combined, entry, actor.language))
+        choices.append(manager_row(combined, entry, lang))  # in the card's language
     return Reply(text, tuple(choices), edit=edit)
 
 

@@ -43,6 +43,10 @@ _IRREGULAR = {"nimmt": "nehmen", "nimmst": "nehmen", "nehme": "nehmen", "wird": 
 MIN_VERB_ZIPF = 3.0
 GERMAN_FORM_ZIPF = 3.5  # a form German uses this often keeps its German lemma ("plant"
 # is "planen"); scripts/build_lexicon.py builds the lexicon with the same threshold
+# A form in -e is a verb's first person ("finanziere") or a noun's or adjective's form
+# ("Hause", "sichere"): the reading whose lemma is this much more frequent (Zipf) wins, the
+# verb when neither is; scripts/build_lexicon.py builds the lexicon with the same margin
+FIRST_PERSON_MARGIN = 1.0
 
 
 def _infinitive(candidate: str) -> bool:
@@ -110,13 +114,19 @@ def german_verb(word: str) -> str | None:
     return None
 
 
+def _zipf_de(word: str) -> float:
+    record = lexicon().get(word)
+    return record.zipf_de if record is not None else 0.0
+
+
 @lru_cache(maxsize=100_000)
 def _lemma(word: str) -> str | None:
     record = lexicon().get(word)
     if len(word) >= 4 and (record is None or record.lemma == word or not _infinitive(
             record.lemma)):
         verb = german_verb(word)
-        if verb is not None:
+        if verb is not None and not (record is not None and word.endswith("e") and (
+                _zipf_de(record.lemma) >= _zipf_de(verb) + FIRST_PERSON_MARGIN)):
             return verb
     if record is not None and (record.german or record.english or record.lemma != word):
         return record.lemma

@@ -142,10 +142,18 @@ def test_language_detection() -> None:
     ("gibt", "geben"), ("läuft", "laufen"), ("hilft", "helfen"), ("arbeitet", "arbeiten"),
     ("spezialisiert", "spezialisieren"), ("braucht", "brauchen"),
     ("aufzustellen", "aufstellen"), ("zusammenzuarbeiten", "zusammenarbeiten"),
-    ("umzusetzen", "umsetzen"),
+    ("umzusetzen", "umsetzen"), ("finanziere", "finanzieren"), ("entscheide", "entscheiden"),
 ])
 def test_german_verb_forms_reduce_to_the_infinitive(form: str, expected: str) -> None:
     assert lemma(fold(form)) == expected
+
+
+@pytest.mark.parametrize(("form", "noun"), [
+    ("wuensche", "wunsch"), ("teile", "teil"), ("gewinne", "gewinn"), ("gruende", "grund"),
+    ("hause", "haus"),
+])
+def test_a_common_plural_in_e_stays_a_noun(form: str, noun: str) -> None:
+    assert lemma(form) == noun
 
 
 @pytest.mark.parametrize("word", ["markt", "branche", "ende", "rate", "plane", "state",

@@ -169,6 +169,30 @@ def test_everyday_questions_outside_the_table_get_no_confident_answer(
     assert matcher.match(question).entry is None
 
 
+@pytest.mark.parametrize("word", ["test", "Test", "what is a test"])
+def test_one_word_that_only_occurs_inside_a_phrasing_gets_no_answer(matcher: Matcher,
+                                                                     word: str) -> None:
+    # "test" occurs in one entry only, in the idiom "stand the test of time"
+    assert matcher.match(word, "en").entry is None
+
+
+@pytest.mark.parametrize(("word", "entry"), [
+    ("Monitoring", "pitfall_missing_monitoring"), ("openness", "pitfall_lack_of_openness"),
+    ("Offenheit", "pitfall_lack_of_openness"),
+])
+def test_one_word_that_names_an_entrys_topic_is_answered(matcher: Matcher, word: str,
+                                                          entry: str) -> None:
+    match = matcher.match(word, "de")
+    assert match.entry is not None and match.entry.id == entry
+
+
+def test_a_first_person_verb_is_not_read_as_a_rare_noun(matcher: Matcher) -> None:
+    # Ding lists "Finanziere" as a plural of "Finanzier" (funder); "Wie finanziere ich ..."
+    # asks how to fund a cluster
+    match = matcher.match("Wie finanziere ich ein Cluster?", "de")
+    assert match.entry is not None and match.entry.id == "funding_sources"
+
+
 def test_an_unknown_strong_word_gets_no_did_you_mean(matcher: Matcher) -> None:
     for question in ("What is a Kubernetes cluster?", "What's the Nokia stock price today?",
                      "Wie viele Mitglieder hat unser Cluster aktuell?"):

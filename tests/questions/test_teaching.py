@@ -155,6 +155,13 @@ def test_hidden_shipped_entry_is_neither_answered_nor_listed(services: Services)
         "<b>Was ist ein Cluster?</b>")
 
 
+def test_a_managers_buttons_speak_the_language_of_the_answer(services: Services) -> None:
+    manager = person(services, MANAGER, Role.MANAGER)  # a German-speaking manager
+    answer = handle_text(services, manager, "What is a cluster?")
+    labels = [choice.label for row in answer.choices for choice in row]
+    assert t("en", "kb_button_hide") in labels and t("de", "kb_button_hide") not in labels
+
+
 def test_edit_and_delete_are_recorded_with_before_and_after(services: Services) -> None:
     member = person(services, 7)
     handle_text(services, member, OFFICE_HOURS)
