@@ -75,3 +75,14 @@ def test_run_without_token_opens_console_chat_and_ends_at_end_of_input(tmp_path:
     first_line = result.stdout.splitlines()[0]
     assert "TELEGRAM_BOT_TOKEN" in first_line
     assert "räumliche Konzentration" in result.stdout
+
+
+def test_the_bot_does_not_load_httpxs_command_line_client() -> None:
+    """httpx's own CLI would bring rich and pygments into the running bot (5 MB)."""
+    code = ("import sys; from bot.cli import skip_httpx_command_line; "
+            "skip_httpx_command_line(); import httpx, telegram.ext; "
+            "httpx.AsyncClient(); print('pygments' in sys.modules, httpx.main.__module__)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, env=clean_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "httpx"]
