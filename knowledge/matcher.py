@@ -50,6 +50,10 @@ CLOSE_MIN_SCORE = 42
 # it merely occurs in one of its phrasings: "test" is no question about the keyword "stand
 # the test of time"
 ONE_WORD_FIT = 0.8
+# ... and, in a sentence (ONE_WORD_SENTENCE words or more), is no everyday word: a general
+# weight below this is a Zipf frequency above 4.75 ("Mitglied", "Partner", "Geld")
+ONE_EVERYDAY_WORD = 0.6
+ONE_WORD_SENTENCE = 3
 CLOSE_MARGIN = 8.0  # points between the best two entries
 CLOSE_SUPPORT_RATIO = 0.75  # ... and talks about the question in nearly as many phrasings
 CLOSE_UNKNOWN_LIMIT = 0.5  # no "did you mean" when a strong content word is unknown
@@ -97,6 +101,7 @@ class _Query:
     unknown: float = 0.0  # the heaviest content word no entry knows, over the largest IDF
     ours: bool = False  # asks a fact about this very cluster ("unser Mitgliedsbeitrag")
     asks: tuple[str, ...] = ()  # intents some entry carries ("?when"), "?why"/"?what" aside
+    general: float = 0.0  # the general weight of the most specific known content word
 
 
 class Matcher:
@@ -132,6 +137,8 @@ class Matcher:
                 if term.intent:
                     weight = INTENT_WEIGHT * self._max_idf
                 query.known += not term.intent
+                if not term.intent:
+                    query.general = max(query.general, term.general)
                 if term.intent and term.own not in ("?why", "?what"):
                     query.asks += (term.own,)
                 query.weights.append(weight)
@@ -178,14 +185,24 @@ class Matcher:
                 and query.unknown < CLOSE_UNKNOWN_LIMIT
                 and self._answer_what_is_asked(query, (best, second))):
             close = (self._entries[best], self._entries[second])
-        elif best_score >= self.confident_score and (query.known > 1
-                                                     or best_fit >= ONE_WORD_FIT):
+        elif best_score >= self.confident_score and (
+                query.known > 1 or query.ours  # ours: only the cluster's own entries compete
+                or self._one_word_names_the_topic(query, best_fit, question)):
             entry = self._entries[best]
         pool = [r for r in everything if entry is None or r[1] != best]
         suggestions = tuple(self._entries[i] for s, i, _, _ in pool
                             if s >= SUGGESTION_MIN_SCORE)[:MAX_SUGGESTIONS]
         return Match(entry, round(best_score), lang, suggestions, query.known, query.content,
                      close)
+
+    @staticmethod
+    def _one_word_names_the_topic(query: _Query, fit: float, question: str) -> bool:
+        """Whether a question's one known word is enough: it must name an entry's topic
+        (ONE_WORD_FIT), and in a sentence it must be no everyday word — "Monitoring?" and
+        "Wie viel Geld?" ask about the topic, "Wie kann ich Mitglied werden?" asks how this
+        cluster takes members, which no entry says."""
+        return fit >= ONE_WORD_FIT and (query.general >= ONE_EVERYDAY_WORD
+                                        or len(question.split()) < ONE_WORD_SENTENCE)
 
     def _answer_what_is_asked(self, query: _Query, entries: tuple[int, ...]) -> bool:
         """Whether the entries carry the question's intents ("?when"): "When is the next

@@ -67,6 +67,7 @@ LATER_ALTERNATIVE = 0.8  # a pair whose term is not the first alternative of its
 # nothing when the pair shares fewer than MIN_JOINT groups
 ASSOCIATION = 0.6
 MIN_JOINT = 2
+MAX_PLURAL_ENDING = 3  # letters a plural adds to its singular ("-nen", "-en", "-e", "-s")
 
 
 def single(term: ding.Term) -> str | None:
@@ -95,6 +96,9 @@ class Builder:
         self.english_verb_forms: set[str] = set()  # "building" in "to build | building"
         # German comparatives: "schwach {adj} | schwächer | am schwächsten"
         self.comparative_of: dict[str, str] = {}
+        # plurals from lines whose groups do not line up (Builder._unaligned_plurals): the
+        # last resort for a form that has no lemma otherwise, never a step of another's
+        self.loose_plural_of: dict[str, str] = {}
         self.german: set[str] = set()
         self.english: set[str] = set()
         self.nouns: set[str] = set()
@@ -141,6 +145,8 @@ class Builder:
             if len(plural) == len(head) and (not german or all("pl" in t.tags for t in plural)):
                 for sg, pl in zip(head, plural, strict=True):
                     self._map(single(pl), single(sg), german=german)
+            elif german:
+                self._unaligned_plurals(head, plural)
         if german and "adj" in head_tags and len(side) >= 3 and side[2] and len(
                 side[1]) == len(head) and all(term.text.startswith("am ") for term in side[2]):
             # "schwach {adj} | schwächer | am schwächsten": the comparative is no form of
@@ -158,6 +164,22 @@ class Builder:
                     self._map(word, single(base), german=german)
                     if not german and word:
                         self.english_verb_forms.add(word)
+
+    def _unaligned_plurals(self, head: tuple[ding.Term, ...],
+                           plural: tuple[ding.Term, ...]) -> None:
+        """Plurals of a line whose plural group does not line up with its head group
+        ("Vorteil {m}; Avance {f} | Vorteile {pl}; Avancen {pl}; Überlegenheit {f}"): each
+        plural goes to the singular it continues ("Vorteile" -> "Vorteil"), none by guess."""
+        singulars = sorted((word for word in map(single, head) if word), key=len, reverse=True)
+        for term in plural:
+            form = single(term)
+            if not form or "pl" not in term.tags:
+                continue
+            for singular in singulars:  # the longest first: "Atemzüge" is no "Atem"
+                if form != singular and len(form) - len(singular) <= MAX_PLURAL_ENDING and (
+                        form.startswith(singular[:max(3, len(singular) - 1)])):
+                    self.loose_plural_of.setdefault(form, singular)
+                    break
 
     def _map(self, form: str | None, lemma: str | None, *, german: bool) -> None:
         """Record an inflection; forms must look like their lemma (Ding's groups are not
@@ -233,8 +255,15 @@ class Builder:
         mapped = self.mapped(form)
         if mapped is not None:
             return mapped
+        if form in self.loose_plural_of:
+            reduced = self._reduced(form)  # a verb's form first: "betreute" is "betreuen"
+            return reduced if reduced in self.verbs else self.loose_plural_of[form]
         if form in self.headwords or form in self.plural_headwords:
             return form
+        return self._reduced(form)
+
+    def _reduced(self, form: str) -> str:
+        """The lemma the suffix rules find for a form Ding does not list, or the form."""
         base = inflection.reduce(form, lambda c, lang: (
             c in self.headwords or c in self.lemma_of["de"] or c in self.lemma_of["en"]
             or lang == "de" and c in self.comparative_of)

@@ -90,6 +90,13 @@ OUR_WORDS = frozenset({"unser", "unsere", "unserem", "unseren", "unserer", "unse
                        "ours"})
 OUR_PAIRS = frozenset({("bei", "uns")})
 OURS = "?ours"
+# how to become a member ("Wie werde ich Mitglied?", "How do we join?"): this cluster's own
+# procedure, which a manager's entry can say and the talk cannot — a fact about this
+# cluster, like "our" with a fact asked for. Only with "wie"/"how": "Warum Mitglied werden?"
+# asks what membership brings, which the talk does say
+MEMBER_WORDS = frozenset({"mitglied", "mitgliedschaft", "member", "membership"})
+BECOME_WORDS = frozenset({"werden", "werde", "wird", "wirst", "become", "becoming"})
+JOIN_WORDS = frozenset({"join", "beitreten", "beitrete", "beitritt", "aufgenommen"})
 DEFINE_PAIRS = frozenset({("was", "ist"), ("was", "sind"), ("was", "bedeutet"),
                           ("was", "heisst"), ("what", "is"), ("what", "are"),
                           ("what", "does"), ("what", "s")})
@@ -116,7 +123,7 @@ DROPPED = FUNCTION_WORDS | frozenset(INTENT_OF)  # and every one-letter word
 # every word intents() looks at: any other word only separates its neighbours, so texts
 # that differ in other words alone have the same intents (an index analyses many at once)
 INTENT_WORDS = (frozenset(INTENT_OF) | OUR_WORDS | MEANING_WORDS | QUESTION_WHAT | DEFINE_WORDS
-                | EXPLAIN_WORDS | HOW_WORDS | {"whats"}
+                | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS | BECOME_WORDS | JOIN_WORDS | {"whats"}
                 | {word for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | OUR_PAIRS
                    for word in pair})
 
@@ -143,6 +150,9 @@ def intents(folded: list[str]) -> set[str]:
         elif pair in NOW_PAIRS:
             found.add("?now")
     present = set(folded)
+    if present & HOW_WORDS and (present & JOIN_WORDS or (
+            present & MEMBER_WORDS and present & BECOME_WORDS)):
+        found.add(OURS)
     if found & FACT_INTENTS and (present & OUR_WORDS or any(
             pair in OUR_PAIRS for pair in zip(folded, folded[1:], strict=False))):
         found.add(OURS)

@@ -219,6 +219,8 @@ def test_hyphenated_function_words_stay_one_word(matcher: Matcher) -> None:
 @pytest.mark.parametrize("question", [
     "Wie hoch ist unser Mitgliedsbeitrag?", "What is our membership fee?",
     "Wann ist bei uns das nächste Netzwerktreffen?", "Wer ist bei uns Ansprechpartner?",
+    "Wie kann ich Mitglied werden?", "Wie werde ich Mitglied im Cluster?",
+    "How do I become a member?", "How do we join the network?",
 ])
 def test_a_fact_about_this_cluster_is_not_answered_from_the_talk(matcher: Matcher,
                                                                  question: str) -> None:
@@ -235,6 +237,14 @@ def test_a_fact_about_this_cluster_is_answered_by_the_clusters_own_entry() -> No
     for question in ("Wie hoch ist unser Mitgliedsbeitrag?", "What is our membership fee?"):
         match = taught.match(question)
         assert match.entry is not None and match.entry.id == "membership_fee", question
+    joining = ClusterRecord("joining", "cluster", "cluster", {
+        "title": {"de": "Mitglied werden", "en": "Becoming a member"},
+        "answer": {"de": "Schreiben Sie an die Geschäftsstelle.", "en": "Write to the office."},
+        "questions": {"de": ["Wie werde ich Mitglied?"]}})
+    taught = Matcher(combine(load_knowledge_base(), [fee, joining], [], []).knowledge)
+    for question in ("Wie kann ich Mitglied werden?", "How do I become a member?"):
+        match = taught.match(question)
+        assert match.entry is not None and match.entry.id == "joining", question
     # questions about the talk that say "our" are still answered from it
     match = taught.match("Wie finanzieren wir unser Cluster?")
     assert match.entry is not None and match.entry.id == "funding_sources"
