@@ -41,7 +41,7 @@ from knowledge.base import Entry, KnowledgeBase
 from knowledge.batch import ranges
 from knowledge.index import Index, build, term_weight
 from knowledge.language import TypoRepair, detect_language
-from knowledge.language.function_words import OURS
+from knowledge.language.function_words import JOIN, OURS
 
 CONFIDENT_SCORE = 56
 CLOSE_MIN_SCORE = 42
@@ -83,6 +83,7 @@ class Match:
     known_words: int = 0
     content_words: int = 0
     close: tuple[Entry, ...] = ()  # two entries too close to pick one; `entry` is None
+    asks_to_join: bool = False  # how to become a member: the caller can point to joining
 
     @property
     def confident(self) -> bool:
@@ -102,6 +103,7 @@ class _Query:
     ours: bool = False  # asks a fact about this very cluster ("unser Mitgliedsbeitrag")
     asks: tuple[str, ...] = ()  # intents some entry carries ("?when"), "?why"/"?what" aside
     general: float = 0.0  # the general weight of the most specific known content word
+    joining: bool = False  # asks how to become a member
 
 
 class Matcher:
@@ -131,6 +133,7 @@ class Matcher:
         query = _Query([], [], {}, 0.0, 0, sum(1 for t in terms if not t.intent))
         for term in terms:
             query.ours = query.ours or term.own == OURS
+            query.joining = query.joining or term.own == JOIN
             present = {k: a for k, a in term.keys.items() if k in numbers}
             if present:
                 weight = term_weight(term, index.idf, index.names) * term.certainty
@@ -170,7 +173,8 @@ class Matcher:
         lang = self.detect_language(question, fallback_lang)
         query = self._query(question)
         if not query.weights or query.known == 0:
-            return Match(None, 0, lang, (), query.known, query.content)
+            return Match(None, 0, lang, (), query.known, query.content,
+                         asks_to_join=query.joining)
         ranked = everything = self._rank(query)
         if query.ours:  # the talk knows no fact about this very cluster: only its own entries
             ranked = [r for r in ranked if self._entries[r[1]].cluster_facts] or [
@@ -193,7 +197,7 @@ class Matcher:
         suggestions = tuple(self._entries[i] for s, i, _, _ in pool
                             if s >= SUGGESTION_MIN_SCORE)[:MAX_SUGGESTIONS]
         return Match(entry, round(best_score), lang, suggestions, query.known, query.content,
-                     close)
+                     close, asks_to_join=query.joining)
 
     @staticmethod
     def _one_word_names_the_topic(query: _Query, fit: float, question: str) -> bool:

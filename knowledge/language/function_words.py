@@ -97,6 +97,7 @@ OURS = "?ours"
 MEMBER_WORDS = frozenset({"mitglied", "mitgliedschaft", "member", "membership"})
 BECOME_WORDS = frozenset({"werden", "werde", "wird", "wirst", "become", "becoming"})
 JOIN_WORDS = frozenset({"join", "beitreten", "beitrete", "beitritt", "aufgenommen"})
+JOIN = "?join"  # besides OURS: the bot can point a visitor to its join request
 DEFINE_PAIRS = frozenset({("was", "ist"), ("was", "sind"), ("was", "bedeutet"),
                           ("was", "heisst"), ("what", "is"), ("what", "are"),
                           ("what", "does"), ("what", "s")})
@@ -152,7 +153,7 @@ def intents(folded: list[str]) -> set[str]:
     present = set(folded)
     if present & HOW_WORDS and (present & JOIN_WORDS or (
             present & MEMBER_WORDS and present & BECOME_WORDS)):
-        found.add(OURS)
+        found.update((OURS, JOIN))
     if found & FACT_INTENTS and (present & OUR_WORDS or any(
             pair in OUR_PAIRS for pair in zip(folded, folded[1:], strict=False))):
         found.add(OURS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from core.actor import Role
+from core.i18n import t
 from core.questions import ask
 from core.router import press_button, run_command
 from core.services import Services
@@ -39,6 +40,18 @@ def test_out_of_scope_question_is_logged_and_gets_no_answer(services: Services) 
     logged = _unanswered(services)
     assert [row.text for row in logged] == ["Wie backe ich einen Apfelkuchen?"]
     assert logged[0].telegram_id == 7
+
+
+def test_a_visitor_asking_how_to_join_is_pointed_to_the_join_request(
+        services: Services) -> None:
+    reply = ask(services, actor(services, role=Role.VISITOR), "Wie kann ich Mitglied werden?")
+    assert "nicht sicher" in reply.text and t("de", "not_sure_join") in reply.text
+    assert [row.text for row in _unanswered(services)] == ["Wie kann ich Mitglied werden?"]
+    english = ask(services, actor(services, 8, language_code="en", role=Role.VISITOR),
+                  "How do I become a member?")
+    assert t("en", "not_sure_join") in english.text
+    member = ask(services, actor(services, 9, role=Role.MEMBER), "Wie werde ich Mitglied?")
+    assert t("de", "not_sure_join") not in member.text  # already one
 
 
 def test_low_confidence_offers_at_most_three_topic_buttons(services: Services) -> None:
