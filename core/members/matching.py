@@ -123,10 +123,12 @@ def _page(services: Services, actor: Actor, search_id: int, query: str, page: in
     if found is None:
         return Reply(t(lang, "members_match_usage"), edit=edit)
     about = html.escape(query) if query else t(lang, "members_match_my_profile")
-    unknown = (t(lang, "members_match_unknown",  # as typed: "Wärmepumpen", not "waermepumpen"
-                 words=", ".join(html.escape(written_as(query, [w])) for w in found.unknown))
-               if found.unknown else "")
+    absent = [written_as(query, run.split()) for run in found.unknown]  # as typed
+    unknown = (t(lang, "members_match_unknown", words=", ".join(map(html.escape, absent)))
+               if absent else "")
     if not found.hits:
+        if " ".join(absent).split() == query.replace(",", " ").split():
+            unknown = ""  # nothing of it in the cluster: the first line said so
         text = "\n\n".join(p for p in (t(lang, "members_match_none", query=about), unknown,
                                        t(lang, "members_match_none_hint")) if p)
         return Reply(text, edit=edit)

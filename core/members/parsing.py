@@ -75,14 +75,20 @@ class PhraseReader:
         similarity = min(sim for _, sim in groups)
         whole = self.term(flat, 1.0, similarity)
         words: list[Term] = []
-        unknown: list[str] = []
+        unknown: list[str] = []  # runs of words nobody uses, space-joined ("heat pump")
         if len(flat) > 1:
+            run: list[str] = []
             for group, sim in groups:
                 for word in group:
                     term = self.term((word,), word_weight(word), sim)
                     words.append(term)
                     if len(term.units) == 0:
-                        unknown.append(word)
+                        run.append(word)
+                    elif run:
+                        unknown.append(" ".join(run))
+                        run = []
+            if run:
+                unknown.append(" ".join(run))
         elif len(whole.units) == 0:
             unknown.append(flat[0])
         return Phrase(text, whole, tuple(words)), unknown

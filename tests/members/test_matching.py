@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from core.actor import Role
+from core.i18n import t
 from core.members import common
 from core.members.concepts import affinity, term_concepts
 from core.members.keywords import load_synonyms
@@ -82,6 +83,16 @@ def test_words_nobody_uses_are_named_as_the_member_typed_them(services: Services
     with_profile(services, 12, offers=["Logistik"], needs=[])
     text = run_command(services, me, "match", "Logistik, Wärmepumpen").text
     assert "Wärmepumpen" in text and "waermepumpen" not in text
+
+
+def test_a_phrase_nobody_uses_is_named_whole_and_not_repeated(services: Services) -> None:
+    me = with_profile(services, 11, offers=["RFID"], needs=[])
+    with_profile(services, 12, offers=["Logistik"], needs=[])
+    text = run_command(services, me, "match", "heat pump, Logistik").text
+    assert t("de", "members_match_unknown", words="heat pump") in text
+    nothing = run_command(services, me, "match", "heat pump").text
+    assert "heat pump" in nothing and t("de", "members_match_unknown", words="heat pump") \
+        not in nothing  # the first line already says nobody fits "heat pump"
 
 
 # ---------------------------------------------------------------------------------- ranking
