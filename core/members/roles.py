@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from core.actor import Actor
 from core.i18n import count_of, t
+from core.identity import CONSOLE_USER_ID
 from core.members.common import reindex
 from core.reply import Outgoing, Reply
 from core.services import Services
@@ -98,9 +99,10 @@ def _change(services: Services, actor: Actor, args: str, step: int) -> Reply:
 
 def people_counts(services: Services, session: Session, lang: str) -> str:
     """"3 Mitglieder, 1 Manager, 0 Gäste": members, managers, visitors — a MANAGER_IDS
-    manager counts once, as a manager, whatever role their own row holds."""
+    manager counts once, as a manager, whatever role their own row holds; whoever runs the
+    console chat is no person of the cluster."""
     configured = services.settings.manager_ids
-    roles = role_counts(session=session, excluding=configured)
+    roles = role_counts(session=session, excluding=configured | {CONSOLE_USER_ID})
     return ", ".join((
         count_of(lang, "members_count_members", roles.get("member", 0)),
         count_of(lang, "members_count_managers", roles.get("manager", 0) + len(configured)),

@@ -13,7 +13,7 @@ from bot.console import ConsoleChat, to_plain_text
 from core.actor import Role
 from core.reply import Reply
 from core.services import Services
-from tests.conftest import clean_env
+from tests.conftest import clean_env, make_settings, start_services
 
 
 def chat(services: Services, lines: list[str], role: Role = Role.MANAGER) -> str:
@@ -39,6 +39,14 @@ def test_member_console_cannot_use_manager_commands(services: Services) -> None:
     transcript = chat(services, ["/unanswered"], role=Role.MEMBER)
     assert "nur für Cluster-Manager" in transcript
     assert "(Mitglied)" in transcript.splitlines()[0]
+
+
+def test_whoever_runs_the_console_is_no_person_of_the_cluster(tmp_path: Path) -> None:
+    fresh = start_services(make_settings(f"sqlite:///{tmp_path / 'console.sqlite3'}"))
+    try:
+        assert "0 Mitglieder, 0 Manager, 0 Gäste" in chat(fresh, ["/stats"])
+    finally:
+        fresh.close()
 
 
 def test_html_is_rendered_as_plain_text() -> None:
