@@ -5,7 +5,7 @@ is the router's job (`core.router.handle_text`); this module only keeps the stat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from core.actor import Actor
@@ -23,6 +23,7 @@ class DialogState:
     feature: str
     step: str
     data: dict[str, Any] = field(default_factory=dict)
+    saved: datetime | None = None  # when the step was saved: a restarted dialog is another
 
 
 def begin(services: Services, actor: Actor, feature: str, step: str,

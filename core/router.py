@@ -8,6 +8,7 @@ and refuses group use of private-only commands; unknown or malformed data change
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 from sqlalchemy.exc import OperationalError
 
@@ -44,7 +45,13 @@ def run_command(services: Services, actor: Actor, name: str, args: str) -> Reply
         return refusal(actor, command.role, command.name)
     if command.private_only and not actor.is_private_chat:
         return private_only(services, actor, command.name)
-    return command.run(services, actor, args.strip())
+    before = _open_dialog(services, actor)
+    reply = command.run(services, actor, args.strip())
+    if before is not None and reply.text and _open_dialog(services, actor) == before:
+        # the command left a dialog open that it did not start: the next message goes
+        # there, which a member who moved on to /plan or /help would not expect
+        reply = replace(reply, text=reply.text + "\n\n" + t(actor.language, "dialog_still_open"))
+    return reply
 
 
 def press_button(services: Services, actor: Actor, data: str) -> Reply:

@@ -59,7 +59,10 @@ _HYPHENATED = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 # number words say as little as digits ("fünf Stolpersteine"; "in Acht nehmen")
 NUMBER_WORDS = frozenset("""
     null eins zwei drei vier fuenf sechs sieben acht neun zehn elf zwoelf zero one two three
-    four five six seven eight nine ten eleven twelve
+    four five six seven eight nine ten eleven twelve zwanzig dreissig vierzig fuenfzig
+    hundert hunderte tausend tausende million millionen milliarde milliarden dutzend
+    dutzende twenty thirty forty fifty hundred hundreds thousand thousands millions billion
+    billions dozen dozens
 """.split())
 MAX_CACHED = 200_000  # words whose analysis an Analyser keeps
 COST_WORDS = frozenset({"kosten", "kostet", "cost", "costs", "preis", "price", "gebuehr",

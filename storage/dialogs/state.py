@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select
@@ -28,8 +28,9 @@ def save_dialog(*, session: Session, telegram_id: int, feature: str, step: str,
 
 
 def load_dialog(*, connection: Connection, telegram_id: int,
-                max_age: timedelta) -> tuple[str, str, dict[str, Any]] | None:
-    """(feature, step, data) of the user's dialog; an older one is deleted as abandoned.
+                max_age: timedelta) -> tuple[str, str, dict[str, Any], datetime] | None:
+    """(feature, step, data, last saved) of the user's dialog; an older one is deleted as
+    abandoned.
 
     A plain SQL read, not the ORM's: every private message asks it, and it is almost
     always "none" or one row that only needs reading."""
@@ -42,7 +43,7 @@ def load_dialog(*, connection: Connection, telegram_id: int,
     if utcnow() - updated > max_age:
         connection.execute(delete(_DIALOGS).where(_DIALOGS.c.telegram_id == telegram_id))
         return None
-    return feature, step, dict(data or {})
+    return feature, step, dict(data or {}), updated
 
 
 def delete_dialog(*, session: Session, telegram_id: int) -> bool:

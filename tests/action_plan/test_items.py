@@ -213,7 +213,8 @@ def test_postpone_command_takes_typed_dates_and_refuses_past_ones(services: Serv
     refused = run_command(services, boss, "postpone", "1 01.01.2020")
     assert "01.01.2020" in refused.text
     assert items_of(services)[0].deadline != date(2020, 1, 1)
-    assert run_command(services, boss, "postpone", "abc").text == t("de", "plan_postpone_usage")
+    assert run_command(services, boss, "postpone", "abc").text.startswith(
+        t("de", "plan_postpone_usage"))  # the date question of "/postpone 1 …" is still open
     asked = run_command(services, boss, "postpone", "1")
     assert any(d.startswith(data("postpone_to", 1) + ":") for d in choice_data(asked))
 

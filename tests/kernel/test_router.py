@@ -14,7 +14,7 @@ from core import dialogs
 from core.actor import Actor, Role
 from core.dialogs import DialogState
 from core.feature import Action, Actions, Command, Dialog, Feature, integer, one_of
-from core.i18n import TEXTS
+from core.i18n import TEXTS, t
 from core.registry import Registry
 from core.reply import Reply
 from core.router import handle_text, press_button, run_command
@@ -152,6 +152,17 @@ def test_cancel_ends_the_dialog(echo_services: Services) -> None:
     assert "Abgebrochen" in run_command(echo_services, member, "cancel", "").text
     assert dialogs.current(echo_services, member) is None
     assert "kein Dialog" in run_command(echo_services, member, "cancel", "").text
+
+
+def test_another_command_says_that_the_dialog_is_still_open(echo_services: Services) -> None:
+    member = actor(echo_services, role=Role.MEMBER)
+    still_open = t("de", "dialog_still_open")
+    run_command(echo_services, member, "echo", "")
+    assert still_open in run_command(echo_services, member, "help", "").text
+    # a command that starts the dialog anew says nothing of an old one
+    assert run_command(echo_services, member, "echo", "").text == "first?"
+    assert still_open not in run_command(echo_services, member, "cancel", "").text
+    assert still_open not in run_command(echo_services, member, "help", "").text
 
 
 def test_a_dialog_of_a_removed_feature_is_dropped(services: Services) -> None:
