@@ -82,6 +82,12 @@ NOW_PAIRS = frozenset({("right", "now"), ("at", "moment"), ("this", "year"),
 AMOUNT_PAIRS = frozenset({("wie", "viel"), ("wie", "viele"), ("wie", "hoch"),
                           ("how", "many"), ("how", "much"), ("how", "high")})
 AMOUNT = "?amount"
+# what something brings ("Was bringt mir ein Cluster?", "Lohnt sich Matchmaking?", "Is it
+# worth it?"): the words are everyday, the question is about a benefit
+BENEFIT_PAIRS = frozenset({("was", "bringt"), ("was", "bringen"), ("bringt", "mir"),
+                           ("bringt", "uns"), ("bringt", "es"), ("lohnt", "sich"),
+                           ("lohnt", "es"), ("lohnen", "sich"), ("worth", "it")})
+BENEFIT = "?benefit"
 # a fact about this very cluster ("Wie hoch ist unser Mitgliedsbeitrag?", "Wer ist bei uns
 # Ansprechpartner?", "When is our next meeting?", "What is our fee?"): "our" with an
 # amount, a date, a place, a person or a "what is" asked for — the talk cannot know it, a
@@ -118,7 +124,8 @@ INTENT_OF = {word: key for key, group in INTENTS.items() for word in group}
 
 
 # every word that can start an intent (a cheap test before looking for one)
-INTENT_CUES = (frozenset(INTENT_OF) | {pair[0] for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS}
+INTENT_CUES = (frozenset(INTENT_OF)
+               | {pair[0] for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | BENEFIT_PAIRS}
                | MEANING_WORDS | DEFINE_WORDS | EXPLAIN_WORDS | {"whats"})
 DROPPED = FUNCTION_WORDS | frozenset(INTENT_OF)  # and every one-letter word
 # every word intents() looks at: any other word only separates its neighbours, so texts
@@ -126,6 +133,7 @@ DROPPED = FUNCTION_WORDS | frozenset(INTENT_OF)  # and every one-letter word
 INTENT_WORDS = (frozenset(INTENT_OF) | OUR_WORDS | MEANING_WORDS | QUESTION_WHAT | DEFINE_WORDS
                 | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS | BECOME_WORDS | JOIN_WORDS | {"whats"}
                 | {word for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | OUR_PAIRS
+                   | BENEFIT_PAIRS
                    for word in pair})
 
 
@@ -150,6 +158,8 @@ def intents(folded: list[str]) -> set[str]:
             found.add(DEFINE)
         elif pair in NOW_PAIRS:
             found.add("?now")
+        if pair in BENEFIT_PAIRS:
+            found.add(BENEFIT)
     present = set(folded)
     if present & HOW_WORDS and (present & JOIN_WORDS or (
             present & MEMBER_WORDS and present & BECOME_WORDS)):

@@ -234,6 +234,13 @@ def test_definition_questions_carry_the_definition_intent() -> None:
     assert "?what" not in intents(words("Erklär mir, wie man einen Aktionsplan schreibt"))
 
 
+@pytest.mark.parametrize("question", [
+    "Was bringt mir ein Cluster?", "Lohnt sich Matchmaking überhaupt?", "Is it worth it?",
+])
+def test_questions_about_what_something_brings_carry_the_benefit_intent(question: str) -> None:
+    assert "?benefit" in intents(words(question))
+
+
 def test_questions_about_the_present_carry_the_now_intent() -> None:
     for text in ("Wie viele Mitglieder hat unser Cluster aktuell?",
                  "how many members does our cluster have right now",
