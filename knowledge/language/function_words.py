@@ -104,6 +104,7 @@ MEMBER_WORDS = frozenset({"mitglied", "mitgliedschaft", "member", "membership"})
 BECOME_WORDS = frozenset({"werden", "werde", "wird", "wirst", "become", "becoming"})
 JOIN_WORDS = frozenset({"join", "beitreten", "beitrete", "beitritt", "aufgenommen"})
 JOIN = "?join"  # besides OURS: the bot can point a visitor to its join request
+SELF_WORDS = frozenset({"i", "we", "ich", "wir", "man", "one"})
 DEFINE_PAIRS = frozenset({("was", "ist"), ("was", "sind"), ("was", "bedeutet"),
                           ("was", "heisst"), ("what", "is"), ("what", "are"),
                           ("what", "does"), ("what", "s")})
@@ -131,7 +132,8 @@ DROPPED = FUNCTION_WORDS | frozenset(INTENT_OF)  # and every one-letter word
 # every word intents() looks at: any other word only separates its neighbours, so texts
 # that differ in other words alone have the same intents (an index analyses many at once)
 INTENT_WORDS = (frozenset(INTENT_OF) | OUR_WORDS | MEANING_WORDS | QUESTION_WHAT | DEFINE_WORDS
-                | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS | BECOME_WORDS | JOIN_WORDS | {"whats"}
+                | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS | BECOME_WORDS | JOIN_WORDS | SELF_WORDS
+                | {"whats", "to"}
                 | {word for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | OUR_PAIRS
                    | BENEFIT_PAIRS
                    for word in pair})
@@ -145,6 +147,20 @@ def is_function_word(word: str) -> bool:
 # English "when" asks for a date only as a question's first word: inside a sentence it is
 # mostly a conjunction ("why join when the concept is in place?"); German has "wann"/"wenn"
 CONJUNCTION_TOO = frozenset({"when"})
+
+
+def _joins_oneself(folded: list[str]) -> bool:
+    """"How do I join", "how to join", "wie können wir beitreten": the asker joins, not
+    others ("How do I convince companies to join?" asks how to win members)."""
+    for number, word in enumerate(folded):
+        if word in JOIN_WORDS:
+            before = folded[max(number - 2, 0):number]
+            if before[-1:] == ["to"] and before[:1] not in (["how"], ["wie"]) and len(
+                    before) == 2:
+                continue  # "... companies to join"
+            if set(folded[:number]) & SELF_WORDS or before[-1:] == ["to"]:
+                return True
+    return False
 
 
 def intents(folded: list[str]) -> set[str]:
@@ -161,7 +177,7 @@ def intents(folded: list[str]) -> set[str]:
         if pair in BENEFIT_PAIRS:
             found.add(BENEFIT)
     present = set(folded)
-    if present & HOW_WORDS and (present & JOIN_WORDS or (
+    if present & HOW_WORDS and (_joins_oneself(folded) or (
             present & MEMBER_WORDS and present & BECOME_WORDS)):
         found.update((OURS, JOIN))
     if found & FACT_INTENTS and (present & OUR_WORDS or any(

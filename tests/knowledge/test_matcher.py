@@ -228,6 +228,11 @@ def test_a_fact_about_this_cluster_is_not_answered_from_the_talk(matcher: Matche
     assert match.entry is None and not match.close
 
 
+def test_winning_others_as_members_is_no_question_about_joining(matcher: Matcher) -> None:
+    match = matcher.match("How do I convince companies to join?", "en")
+    assert not match.asks_to_join and (match.entry is not None or match.suggestions)
+
+
 def test_a_fact_about_this_cluster_is_answered_by_the_clusters_own_entry() -> None:
     fee = ClusterRecord("membership_fee", "cluster", "cluster", {
         "title": {"de": "Mitgliedsbeitrag"},
