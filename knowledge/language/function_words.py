@@ -88,6 +88,13 @@ BENEFIT_PAIRS = frozenset({("was", "bringt"), ("was", "bringen"), ("bringt", "mi
                            ("bringt", "uns"), ("bringt", "es"), ("lohnt", "sich"),
                            ("lohnt", "es"), ("lohnen", "sich"), ("worth", "it")})
 BENEFIT = "?benefit"
+# how two things differ ("Unterschied zwischen Cluster und Netzwerk", "how does X differ
+# from Y"): not the idiom of a title ("Den Unterschied machen Personen")
+COMPARE_PAIRS = frozenset({("unterschied", "zwischen"), ("unterschiede", "zwischen"),
+                           ("unterscheidet", "sich"), ("unterscheiden", "sich"),
+                           ("difference", "between"), ("differences", "between"),
+                           ("differ", "from"), ("differs", "from"), ("different", "from")})
+COMPARE = "?compare"
 # a fact about this very cluster ("Wie hoch ist unser Mitgliedsbeitrag?", "Wer ist bei uns
 # Ansprechpartner?", "When is our next meeting?", "What is our fee?"): "our" with an
 # amount, a date, a place, a person or a "what is" asked for — the talk cannot know it, a
@@ -126,7 +133,8 @@ INTENT_OF = {word: key for key, group in INTENTS.items() for word in group}
 
 # every word that can start an intent (a cheap test before looking for one)
 INTENT_CUES = (frozenset(INTENT_OF)
-               | {pair[0] for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | BENEFIT_PAIRS}
+               | {pair[0] for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | BENEFIT_PAIRS
+                  | COMPARE_PAIRS}
                | MEANING_WORDS | DEFINE_WORDS | EXPLAIN_WORDS | {"whats"})
 DROPPED = FUNCTION_WORDS | frozenset(INTENT_OF)  # and every one-letter word
 # every word intents() looks at: any other word only separates its neighbours, so texts
@@ -135,7 +143,7 @@ INTENT_WORDS = (frozenset(INTENT_OF) | OUR_WORDS | MEANING_WORDS | QUESTION_WHAT
                 | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS | BECOME_WORDS | JOIN_WORDS | SELF_WORDS
                 | {"whats", "to"}
                 | {word for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | OUR_PAIRS
-                   | BENEFIT_PAIRS
+                   | BENEFIT_PAIRS | COMPARE_PAIRS
                    for word in pair})
 
 
@@ -176,6 +184,8 @@ def intents(folded: list[str]) -> set[str]:
             found.add("?now")
         if pair in BENEFIT_PAIRS:
             found.add(BENEFIT)
+        elif pair in COMPARE_PAIRS:
+            found.add(COMPARE)
     present = set(folded)
     if present & HOW_WORDS and (_joins_oneself(folded) or (
             present & MEMBER_WORDS and present & BECOME_WORDS)):

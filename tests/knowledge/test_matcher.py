@@ -228,6 +228,14 @@ def test_a_fact_about_this_cluster_is_not_answered_from_the_talk(matcher: Matche
     assert match.entry is None and not match.close
 
 
+def test_a_difference_between_two_things_is_no_idiom_of_a_title(matcher: Matcher) -> None:
+    # "People make the difference, not concepts" is no answer to how two things differ
+    match = matcher.match("What is the difference between a cluster and an association?", "en")
+    assert match.entry is None or match.entry.id != "people_over_concepts"
+    assert "cluster_vs_network" in {e.id for e in (*match.close, *match.suggestions)} | (
+        {match.entry.id} if match.entry else set())
+
+
 def test_winning_others_as_members_is_no_question_about_joining(matcher: Matcher) -> None:
     match = matcher.match("How do I convince companies to join?", "en")
     assert not match.asks_to_join and (match.entry is not None or match.suggestions)
