@@ -45,7 +45,14 @@ from knowledge.language import (
     words,
 )
 from knowledge.language.folding import RAW_TOKEN
-from knowledge.language.function_words import DROPPED, INTENT_CUES, INTENT_WORDS
+from knowledge.language.function_words import (
+    AMOUNT,
+    DROPPED,
+    INTENT_CUES,
+    INTENT_WORDS,
+    MEMBER_WORDS,
+    OURS,
+)
 from knowledge.language.typos import everyday_spelling
 
 PHRASE_WEIGHT = 1.0
@@ -65,8 +72,11 @@ NUMBER_WORDS = frozenset("""
     billions dozen dozens
 """.split())
 MAX_CACHED = 200_000  # words whose analysis an Analyser keeps
+PRICE_WORDS = frozenset({"kostet", "preis", "preise", "price", "prices", "gebuehr",
+                         "gebuehren", "fee", "fees"})
+PRICE = "?price"  # like "?now": a fact the talk cannot know
 COST_WORDS = frozenset({"kosten", "kostet", "cost", "costs", "preis", "price", "gebuehr",
-                        "fee", "fees"})
+                        "fee", "fees", "preise", "prices", "gebuehren"})
 
 
 @dataclass(slots=True)
@@ -164,15 +174,22 @@ def folded_forms(raw: str) -> tuple[str, ...]:
 
 
 def intent_keys(folded: list[str]) -> set[str]:
-    """The intent keys of a text's folded words; a cost word asks for an amount."""
+    """The intent keys of a text's folded words; a cost word asks for an amount, a price
+    ("Was kostet …?", "How much does it cost?", "fee") for one the talk cannot know — and
+    the price of membership is this cluster's own fact."""
     found = intents(folded)
-    if COST_WORDS.intersection(folded):
+    present = set(folded)
+    if COST_WORDS & present:
         found.add("?amount")
+        if PRICE_WORDS & present or AMOUNT in found and present & {"cost", "costs", "kosten"}:
+            found.add(PRICE)
+            if present & MEMBER_WORDS:
+                found.add(OURS)
     return found
 
 
 # every word intent_keys looks at: any other word only separates its neighbours
-INTENT_SIGNALS = INTENT_WORDS | COST_WORDS
+INTENT_SIGNALS = INTENT_WORDS | COST_WORDS | PRICE_WORDS
 # a text without one of these has no intents at all
 INTENT_TRIGGERS = INTENT_CUES | COST_WORDS
 

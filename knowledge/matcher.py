@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knowledge.analysis import Analyser, Term
+from knowledge.analysis import PRICE, Analyser, Term
 from knowledge.base import Entry, KnowledgeBase
 from knowledge.batch import ranges
 from knowledge.index import Index, build, term_weight
@@ -162,7 +162,7 @@ class Matcher:
     def _unknown_weight(self, term: Term) -> float:
         if term.intent:
             soft = term.own in ("?why", "?what")  # an unexplained "why"/"what is" says little
-            factor = 0.3 if soft else NOW_FACTOR if term.own in ("?now", OURS) else 1.0
+            factor = 0.3 if soft else NOW_FACTOR if term.own in ("?now", OURS, PRICE) else 1.0
             return INTENT_WEIGHT * self._max_idf * factor
         general = max(term.general, UNKNOWN_NOUN_FLOOR) if term.noun else term.general
         return self._max_idf * general * UNKNOWN_FACTOR
