@@ -45,6 +45,9 @@ from knowledge.language.function_words import JOIN, OURS
 
 CONFIDENT_SCORE = 56
 CLOSE_MIN_SCORE = 42
+CLOSE_MARGIN = 8.0  # points between the best two entries
+CLOSE_SUPPORT_RATIO = 0.75  # ... and talks about the question in nearly as many phrasings
+CLOSE_UNKNOWN_LIMIT = 0.5  # no "did you mean" when a strong content word is unknown
 # A question with one known word is answered only when the word names an entry's topic (a
 # keyword or title, or most of one: the share of the phrasing's weight it covers), not when
 # it merely occurs in one of its phrasings: "test" is no question about the keyword "stand
@@ -54,9 +57,6 @@ ONE_WORD_FIT = 0.8
 # weight below this is a Zipf frequency above 4.75 ("Mitglied", "Partner", "Geld")
 ONE_EVERYDAY_WORD = 0.6
 ONE_WORD_SENTENCE = 3
-CLOSE_MARGIN = 8.0  # points between the best two entries
-CLOSE_SUPPORT_RATIO = 0.75  # ... and talks about the question in nearly as many phrasings
-CLOSE_UNKNOWN_LIMIT = 0.5  # no "did you mean" when a strong content word is unknown
 SUGGESTION_MIN_SCORE = 15
 MAX_SUGGESTIONS = 3
 COVERAGE_EXPONENT = 0.8
