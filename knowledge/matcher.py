@@ -21,8 +21,9 @@ CLOSE_MIN_SCORE and the second is at most CLOSE_MARGIN points behind and touches
 least CLOSE_SUPPORT_RATIO as many of its phrasings with the question's terms — the caller asks
 "did you mean A or B?" — but never when the question has a strong content word no entry
 knows ("Kubernetes") or asks for something no entry gives (a date, the current state: "?now"
-for "aktuell", "today"): then both candidates are only half the story. Otherwise `entry`
-None with up to three `suggestions`.
+for "aktuell", "today"): then both candidates are only half the story. A question with one
+known word gets an `entry` only when that word names the entry's topic (ONE_WORD_FIT) and,
+in a sentence, is no everyday word. Otherwise `entry` None with up to three `suggestions`.
 
 Thresholds and weights were chosen on split "tune" of the dev set (bench/bench_quality.py).
 Scoring runs on flat arrays (knowledge.index): the entries' postings for cover, the
