@@ -205,7 +205,7 @@ def build_application(settings: Settings, services: Services) -> Application:
     application.bot_data.settings = settings
     application.bot_data.registry = services.registry
     application.bot_data.services = services
-    application.bot_data.workers = Workers()
+    application.bot_data.workers = Workers.for_database(services.engine.dialect.name)
     register_handlers(application, services.registry)
     return application
 
