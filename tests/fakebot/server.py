@@ -23,6 +23,10 @@ class HttpServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 refuses a bot that opens 16 connections at once
+    # (a burst), and a refused connection is retried after a second: an artefact of the fake,
+    # not of Telegram, which takes many
+    request_queue_size = 128
 
     def __init__(self, api: ServerMixin) -> None:
         self.api = api
