@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import math
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -170,12 +171,15 @@ class Builder:
         """Plurals of a line whose plural group does not line up with its head group
         ("Vorteil {m}; Avance {f} | Vorteile {pl}; Avancen {pl}; Überlegenheit {f}"): each
         plural goes to the singular it continues ("Vorteile" -> "Vorteil"), none by guess."""
-        singulars = sorted((word for word in map(single, head) if word), key=len, reverse=True)
+        singulars = [word for word in map(single, head) if word]
         for term in plural:
             form = single(term)
             if not form or "pl" not in term.tags:
                 continue
-            for singular in singulars:  # the longest first: "Atemzüge" is no "Atem"
+            # the singular it shares the longest start with ("Atemzüge" is no "Atem"), the
+            # line's first on a tie ("Abgeordneten": "Abgeordnete", not "Abgeordneter")
+            for singular in sorted(singulars, key=lambda word: -len(os.path.commonprefix(
+                    [word, form]))):
                 if form != singular and len(form) - len(singular) <= MAX_PLURAL_ENDING and (
                         form.startswith(singular[:max(3, len(singular) - 1)])):
                     self.loose_plural_of.setdefault(form, singular)
