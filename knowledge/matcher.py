@@ -23,7 +23,8 @@ least CLOSE_SUPPORT_RATIO as many of its phrasings with the question's terms —
 knows ("Kubernetes") or asks for something no entry gives (a date, the current state: "?now"
 for "aktuell", "today"): then both candidates are only half the story. A question with one
 known word gets an `entry` only when that word names the entry's topic (ONE_WORD_FIT) and,
-in a sentence, is no everyday word. Otherwise `entry` None with up to three `suggestions`.
+in a sentence, is no everyday word — unless the entry is the cluster's own, whose phrasings
+a manager wrote on purpose ("Wann seid ihr da?"). Otherwise `entry` None with up to three `suggestions`.
 
 Thresholds and weights were chosen on split "tune" of the dev set (bench/bench_quality.py).
 Scoring runs on flat arrays (knowledge.index): the entries' postings for cover, the
@@ -192,6 +193,7 @@ class Matcher:
             close = (self._entries[best], self._entries[second])
         elif best_score >= self.confident_score and (
                 query.known > 1 or query.ours  # ours: only the cluster's own entries compete
+                or self._entries[best].cluster_facts  # a manager's own words: taught on purpose
                 or self._one_word_names_the_topic(query, best_fit, question)):
             entry = self._entries[best]
         pool = [r for r in everything if entry is None or r[1] != best]
