@@ -24,7 +24,8 @@ knows ("Kubernetes") or asks for something no entry gives (a date, the current s
 for "aktuell", "today"): then both candidates are only half the story. A question with one
 known word gets an `entry` only when that word names the entry's topic (ONE_WORD_FIT) and,
 in a sentence, is no everyday word — unless the entry is the cluster's own, whose phrasings
-a manager wrote on purpose ("Wann seid ihr da?"). Otherwise `entry` None with up to three `suggestions`.
+a manager wrote on purpose ("Wann seid ihr da?"). Otherwise `entry` None with up to three
+`suggestions`.
 
 Thresholds and weights were chosen on split "tune" of the dev set (bench/bench_quality.py).
 Scoring runs on flat arrays (knowledge.index): the entries' postings for cover, the
