@@ -73,10 +73,11 @@ NUMBER_WORDS = frozenset("""
 """.split())
 MAX_CACHED = 200_000  # words whose analysis an Analyser keeps
 PRICE_WORDS = frozenset({"kostet", "preis", "preise", "price", "prices", "gebuehr",
-                         "gebuehren", "fee", "fees"})
+                         "gebuehren", "fee", "fees", "teuer", "expensive", "cheap"})
 PRICE = "?price"  # like "?now": a fact the talk cannot know
 COST_WORDS = frozenset({"kosten", "kostet", "cost", "costs", "preis", "price", "gebuehr",
-                        "fee", "fees", "preise", "prices", "gebuehren"})
+                        "fee", "fees", "preise", "prices", "gebuehren", "teuer", "expensive",
+                        "cheap"})
 
 
 @dataclass(slots=True)

@@ -222,6 +222,7 @@ def test_hyphenated_function_words_stay_one_word(matcher: Matcher) -> None:
     "Wie kann ich Mitglied werden?", "Wie werde ich Mitglied im Cluster?",
     "How do I become a member?", "How do we join the network?",
     "Was kostet die Mitgliedschaft?", "How much does membership cost?",
+    "Wie teuer ist die Mitgliedschaft?",
 ])
 def test_a_fact_about_this_cluster_is_not_answered_from_the_talk(matcher: Matcher,
                                                                  question: str) -> None:
