@@ -45,14 +45,7 @@ from knowledge.language import (
     words,
 )
 from knowledge.language.folding import RAW_TOKEN
-from knowledge.language.function_words import (
-    AMOUNT,
-    DROPPED,
-    INTENT_CUES,
-    INTENT_WORDS,
-    MEMBER_WORDS,
-    OURS,
-)
+from knowledge.language.function_words import DROPPED, INTENT_CUES
 from knowledge.language.typos import everyday_spelling
 
 PHRASE_WEIGHT = 1.0
@@ -72,12 +65,6 @@ NUMBER_WORDS = frozenset("""
     billions dozen dozens
 """.split())
 MAX_CACHED = 200_000  # words whose analysis an Analyser keeps
-PRICE_WORDS = frozenset({"kostet", "preis", "preise", "price", "prices", "gebuehr",
-                         "gebuehren", "fee", "fees", "teuer", "expensive", "cheap"})
-PRICE = "?price"  # like "?now": a fact the talk cannot know
-COST_WORDS = frozenset({"kosten", "kostet", "cost", "costs", "preis", "price", "gebuehr",
-                        "fee", "fees", "preise", "prices", "gebuehren", "teuer", "expensive",
-                        "cheap"})
 
 
 @dataclass(slots=True)
@@ -174,25 +161,6 @@ def folded_forms(raw: str) -> tuple[str, ...]:
     return tuple(written for word in found for written in CHAT_SPELLINGS.get(word, (word,)))
 
 
-def intent_keys(folded: list[str]) -> set[str]:
-    """The intent keys of a text's folded words; a cost word asks for an amount, a price
-    ("Was kostet …?", "How much does it cost?", "fee") for one the talk cannot know — and
-    the price of membership is this cluster's own fact."""
-    found = intents(folded)
-    present = set(folded)
-    if COST_WORDS & present:
-        found.add("?amount")
-        if PRICE_WORDS & present or AMOUNT in found and present & {"cost", "costs", "kosten"}:
-            found.add(PRICE)
-            if present & MEMBER_WORDS:
-                found.add(OURS)
-    return found
-
-
-# every word intent_keys looks at: any other word only separates its neighbours
-INTENT_SIGNALS = INTENT_WORDS | COST_WORDS | PRICE_WORDS
-# a text without one of these has no intents at all
-INTENT_TRIGGERS = INTENT_CUES | COST_WORDS
 
 
 class _KnownWords:
@@ -281,8 +249,8 @@ class Analyser:
         if len(result) > 1:
             self._phrases(result)
         folded = [word for word, _ in found]
-        if not INTENT_TRIGGERS.isdisjoint(folded):
-            for key in sorted(intent_keys(folded)):
+        if not INTENT_CUES.isdisjoint(folded):
+            for key in sorted(intents(folded)):
                 result.append(intent_term(key))
         return result
 

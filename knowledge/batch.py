@@ -5,7 +5,7 @@ Analyser.terms analyses one text (a question) word by word. An index of 10,000 e
 so here every text is cut into words in one pass over their concatenation, each distinct
 word is analysed once (Analyser.word_terms), each distinct pair of neighbouring lemma keys
 is tried as a phrase once (Analyser.phrase_keys), each distinct pattern of intent words once
-(intent_keys), and the rest is array arithmetic. The outcome is what Analyser.terms makes of
+(intents), and the rest is array arithmetic. The outcome is what Analyser.terms makes of
 every text (tests/knowledge/test_index.py holds the two together), as flat arrays:
 
 - per text t, its terms' occurrences text_starts[t]:text_starts[t + 1], in the order
@@ -25,18 +25,15 @@ from itertools import count
 
 import numpy as np
 
-from knowledge.analysis import (
-    INTENT_SIGNALS,
-    INTENT_TRIGGERS,
-    Analyser,
-    Term,
-    folded_forms,
-    intent_keys,
-    intent_term,
-    joined_hyphens,
-)
+from knowledge.analysis import Analyser, Term, folded_forms, intent_term, joined_hyphens
 from knowledge.language.folding import RAW_TOKEN, decompose, decomposes, fold
-from knowledge.language.function_words import DROPPED, is_function_word
+from knowledge.language.function_words import (
+    DROPPED,
+    INTENT_CUES,
+    INTENT_WORDS,
+    intents,
+    is_function_word,
+)
 
 SEPARATOR = "\x00"  # between two texts in their concatenation (no word character)
 _FOLDED_WORD = re.compile(r"[0-9a-z]+")  # a word of folded text (language.words)
@@ -280,13 +277,13 @@ def _intents(builder: _Builder, word_list: list[str], words: np.ndarray, texts: 
              ) -> tuple[np.ndarray, np.ndarray]:
     """Per intent occurrence its text and term, texts in order, each text's intents sorted.
 
-    Only the words intent_keys looks at matter, and of the others only that they separate
+    Only the words intents() looks at matter, and of the others only that they separate
     their neighbours: texts with the same such pattern share their intents."""
-    cue = np.array([word in INTENT_TRIGGERS for word in word_list], dtype=bool)
+    cue = np.array([word in INTENT_CUES for word in word_list], dtype=bool)
     has_cue = np.zeros(int(texts.max(initial=0)) + 1, dtype=bool)
     has_cue[texts[cue[words]]] = True
     cue_texts = np.flatnonzero(has_cue)
-    signal = np.array([word in INTENT_SIGNALS for word in word_list], dtype=bool)
+    signal = np.array([word in INTENT_WORDS for word in word_list], dtype=bool)
     pattern = np.where(signal[words], words, -1)
     repeated = np.zeros(len(words), dtype=bool)  # a gap word after a gap word
     repeated[1:] = (pattern[1:] == -1) & (pattern[:-1] == -1) & (texts[1:] == texts[:-1])
@@ -302,7 +299,7 @@ def _intents(builder: _Builder, word_list: list[str], words: np.ndarray, texts: 
         if terms is None:
             folded = [word_list[number] if number >= 0 else "" for number in signature]
             terms = known[signature] = [builder.term(intent_term(key))
-                                        for key in sorted(intent_keys(folded))]
+                                        for key in sorted(intents(folded))]
         found_texts.extend([text] * len(terms))
         found_terms.extend(terms)
     return np.array(found_texts, dtype=np.int64), np.array(found_terms, dtype=np.int64)

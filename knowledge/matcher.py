@@ -39,12 +39,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knowledge.analysis import PRICE, Analyser, Term
+from knowledge.analysis import Analyser, Term
 from knowledge.base import Entry, KnowledgeBase
 from knowledge.batch import ranges
 from knowledge.index import Index, build, term_weight
 from knowledge.language import TypoRepair, detect_language
-from knowledge.language.function_words import JOIN, OURS
+from knowledge.language.function_words import JOIN, OURS, PRICE
 
 CONFIDENT_SCORE = 56
 CLOSE_MIN_SCORE = 42

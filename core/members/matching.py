@@ -34,9 +34,10 @@ class Found:
     explain a hit (its reasons are worked out only for the hits shown)."""
 
     hits: list[Hit]
-    unknown: list[str]
+    unknown: list[str]  # runs of typed words nobody uses ("heat pump"), folded
     ranking: Ranking = field(default_factory=lambda: Ranking([]))
     index: MemberIndex | None = None
+    nothing_known: bool = False  # none of the typed words is anybody's
 
     def explained(self, hits: list[Hit]) -> list[Hit]:
         """These hits with their reasons."""
@@ -49,7 +50,7 @@ def search(services: Services, query: str, *, exclude_owner: int | None = None,
     index = member_index(services)
     parsed: Query = index.parse(query)
     ranking = index.search(parsed, exclude_owner=exclude_owner, limit=limit)
-    return Found(ranking.hits, list(parsed.unknown), ranking, index)
+    return Found(ranking.hits, list(parsed.unknown), ranking, index, parsed.nothing_known)
 
 
 def search_for(services: Services, profile: Profile, *, limit: int = MAX_RESULTS) -> Found:
@@ -127,8 +128,8 @@ def _page(services: Services, actor: Actor, search_id: int, query: str, page: in
     unknown = (t(lang, "members_match_unknown", words=", ".join(map(html.escape, absent)))
                if absent else "")
     if not found.hits:
-        if " ".join(absent).split() == query.replace(",", " ").split():
-            unknown = ""  # nothing of it in the cluster: the first line said so
+        if found.nothing_known:
+            unknown = ""  # the first line says already that nobody fits any of it
         text = "\n\n".join(p for p in (t(lang, "members_match_none", query=about), unknown,
                                        t(lang, "members_match_none_hint")) if p)
         return Reply(text, edit=edit)

@@ -51,6 +51,11 @@ class Query:
     phrases: tuple[Phrase, ...]
     unknown: tuple[str, ...] = ()
 
+    @property
+    def nothing_known(self) -> bool:
+        """Nobody in the cluster uses any of the typed words."""
+        return all(len(term.units) == 0 for phrase in self.phrases for term in phrase.terms)
+
 
 @dataclass(frozen=True)
 class Reason:

@@ -82,6 +82,12 @@ NOW_PAIRS = frozenset({("right", "now"), ("at", "moment"), ("this", "year"),
 AMOUNT_PAIRS = frozenset({("wie", "viel"), ("wie", "viele"), ("wie", "hoch"),
                           ("how", "many"), ("how", "much"), ("how", "high")})
 AMOUNT = "?amount"
+# a cost word ("Was kostet …?", "How much does it cost?", "teuer", a fee) asks for an amount
+# and for a price, which the talk cannot know (weighed like "?now")
+COST_WORDS = frozenset({"kosten", "kostet", "cost", "costs", "preis", "preise", "price",
+                        "prices", "gebuehr", "gebuehren", "fee", "fees", "teuer", "expensive",
+                        "cheap"})
+PRICE = "?price"
 # what something brings ("Was bringt mir ein Cluster?", "Lohnt sich Matchmaking?", "Is it
 # worth it?"): the words are everyday, the question is about a benefit
 BENEFIT_PAIRS = frozenset({("was", "bringt"), ("was", "bringen"), ("bringt", "mir"),
@@ -135,13 +141,13 @@ INTENT_OF = {word: key for key, group in INTENTS.items() for word in group}
 INTENT_CUES = (frozenset(INTENT_OF)
                | {pair[0] for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | BENEFIT_PAIRS
                   | COMPARE_PAIRS}
-               | MEANING_WORDS | DEFINE_WORDS | EXPLAIN_WORDS | {"whats"})
+               | MEANING_WORDS | DEFINE_WORDS | EXPLAIN_WORDS | COST_WORDS | {"whats"})
 DROPPED = FUNCTION_WORDS | frozenset(INTENT_OF)  # and every one-letter word
 # every word intents() looks at: any other word only separates its neighbours, so texts
 # that differ in other words alone have the same intents (an index analyses many at once)
 INTENT_WORDS = (frozenset(INTENT_OF) | OUR_WORDS | MEANING_WORDS | QUESTION_WHAT | DEFINE_WORDS
                 | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS | BECOME_WORDS | JOIN_WORDS | SELF_WORDS
-                | {"whats", "to"}
+                | COST_WORDS | {"whats", "to"}
                 | {word for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | OUR_PAIRS
                    | BENEFIT_PAIRS | COMPARE_PAIRS
                    for word in pair})
@@ -161,18 +167,19 @@ def _joins_oneself(folded: list[str]) -> bool:
     """"How do I join", "how to join", "wie können wir beitreten": the asker joins, not
     others ("How do I convince companies to join?" asks how to win members)."""
     for number, word in enumerate(folded):
-        if word in JOIN_WORDS:
-            before = folded[max(number - 2, 0):number]
-            if before[-1:] == ["to"] and before[:1] not in (["how"], ["wie"]) and len(
-                    before) == 2:
-                continue  # "... companies to join"
-            if set(folded[:number]) & SELF_WORDS or before[-1:] == ["to"]:
+        if word not in JOIN_WORDS:
+            continue
+        if number and folded[number - 1] == "to":  # "how to join", not "companies to join"
+            if number == 1 or folded[number - 2] in HOW_WORDS:
                 return True
+        elif SELF_WORDS.intersection(folded[:number]):
+            return True
     return False
 
 
 def intents(folded: list[str]) -> set[str]:
-    """The intent keys of a folded word sequence."""
+    """The intent keys of a folded word sequence (what a question asks for, besides its
+    content words)."""
     found = {INTENT_OF[word] for number, word in enumerate(folded)
              if word in INTENT_OF and (number == 0 or word not in CONJUNCTION_TOO)}
     for pair in zip(folded, folded[1:], strict=False):
@@ -198,4 +205,8 @@ def intents(folded: list[str]) -> set[str]:
             or (present & MEANING_WORDS and present & QUESTION_WHAT)
             or (present & EXPLAIN_WORDS and not found and not present & HOW_WORDS)):
         found.add(DEFINE)
+    if COST_WORDS & present:
+        found.update((AMOUNT, PRICE))
+        if present & MEMBER_WORDS:  # the price of membership: this cluster's own fact
+            found.add(OURS)
     return found
