@@ -82,11 +82,13 @@ NOW_PAIRS = frozenset({("right", "now"), ("at", "moment"), ("this", "year"),
 AMOUNT_PAIRS = frozenset({("wie", "viel"), ("wie", "viele"), ("wie", "hoch"),
                           ("how", "many"), ("how", "much"), ("how", "high")})
 AMOUNT = "?amount"
-# a cost word ("Was kostet …?", "How much does it cost?", "teuer", a fee) asks for an amount
-# and for a price, which the talk cannot know (weighed like "?now")
-COST_WORDS = frozenset({"kosten", "kostet", "cost", "costs", "preis", "preise", "price",
-                        "prices", "gebuehr", "gebuehren", "fee", "fees", "teuer", "expensive",
-                        "cheap"})
+# a cost word asks for an amount; a price ("Was kostet …?", "How much does it cost?",
+# "teuer", a fee) is one the talk cannot know (weighed like "?now"). "Kosten" and "cost"
+# alone are often what funding pays for ("Wer trägt die Kosten?"): a price only with
+# "wie viel"/"how much"
+PRICE_WORDS = frozenset({"kostet", "preis", "preise", "price", "prices", "gebuehr",
+                         "gebuehren", "fee", "fees", "teuer", "expensive", "cheap"})
+COST_WORDS = PRICE_WORDS | {"kosten", "cost", "costs"}
 PRICE = "?price"
 # what something brings ("Was bringt mir ein Cluster?", "Lohnt sich Matchmaking?", "Is it
 # worth it?"): the words are everyday, the question is about a benefit
@@ -206,7 +208,9 @@ def intents(folded: list[str]) -> set[str]:
             or (present & EXPLAIN_WORDS and not found and not present & HOW_WORDS)):
         found.add(DEFINE)
     if COST_WORDS & present:
-        found.update((AMOUNT, PRICE))
-        if present & MEMBER_WORDS:  # the price of membership: this cluster's own fact
-            found.add(OURS)
+        if PRICE_WORDS & present or AMOUNT in found:
+            found.add(PRICE)
+            if present & MEMBER_WORDS:  # the price of membership: this cluster's own fact
+                found.add(OURS)
+        found.add(AMOUNT)
     return found

@@ -241,6 +241,13 @@ def test_questions_about_what_something_brings_carry_the_benefit_intent(question
     assert "?benefit" in intents(words(question))
 
 
+def test_a_price_is_asked_by_price_words_or_how_much_not_by_costs_alone() -> None:
+    assert "?price" in intents(words("Was kostet die Mitgliedschaft?"))
+    assert "?price" in intents(words("How much does it cost?"))
+    paying = intents(words("Wer trägt die Kosten der Geschäftsstelle?"))  # funding, not a price
+    assert "?amount" in paying and "?price" not in paying
+
+
 def test_questions_about_the_present_carry_the_now_intent() -> None:
     for text in ("Wie viele Mitglieder hat unser Cluster aktuell?",
                  "how many members does our cluster have right now",
