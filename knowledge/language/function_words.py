@@ -82,6 +82,11 @@ NOW_PAIRS = frozenset({("right", "now"), ("at", "moment"), ("this", "year"),
 AMOUNT_PAIRS = frozenset({("wie", "viel"), ("wie", "viele"), ("wie", "hoch"),
                           ("how", "many"), ("how", "much"), ("how", "high")})
 AMOUNT = "?amount"
+# how long something takes or lasts ("Wie lange dauert der Aufbau?", "How long should
+# funding last?"): a duration, which only some entries give
+DURATION_PAIRS = frozenset({("wie", "lange"), ("how", "long"), ("bis", "wann"),
+                            ("until", "when")})
+DURATION = "?duration"
 # a cost word asks for an amount; a price ("Was kostet …?", "How much does it cost?",
 # "teuer", a fee) is one the talk cannot know (weighed like "?now"). "Kosten" and "cost"
 # alone are often what funding pays for ("Wer trägt die Kosten?"): a price only with
@@ -142,7 +147,7 @@ INTENT_OF = {word: key for key, group in INTENTS.items() for word in group}
 # every word that can start an intent (a cheap test before looking for one)
 INTENT_CUES = (frozenset(INTENT_OF)
                | {pair[0] for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | BENEFIT_PAIRS
-                  | COMPARE_PAIRS}
+                  | COMPARE_PAIRS | DURATION_PAIRS}
                | MEANING_WORDS | DEFINE_WORDS | EXPLAIN_WORDS | COST_WORDS | {"whats"})
 DROPPED = FUNCTION_WORDS | frozenset(INTENT_OF)  # and every one-letter word
 # every word intents() looks at: any other word only separates its neighbours, so texts
@@ -151,7 +156,7 @@ INTENT_WORDS = (frozenset(INTENT_OF) | OUR_WORDS | MEANING_WORDS | QUESTION_WHAT
                 | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS | BECOME_WORDS | JOIN_WORDS | SELF_WORDS
                 | COST_WORDS | {"whats", "to"}
                 | {word for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | OUR_PAIRS
-                   | BENEFIT_PAIRS | COMPARE_PAIRS
+                   | BENEFIT_PAIRS | COMPARE_PAIRS | DURATION_PAIRS
                    for word in pair})
 
 
@@ -187,6 +192,8 @@ def intents(folded: list[str]) -> set[str]:
     for pair in zip(folded, folded[1:], strict=False):
         if pair in AMOUNT_PAIRS:
             found.add(AMOUNT)
+        elif pair in DURATION_PAIRS:
+            found.add(DURATION)
         elif pair in DEFINE_PAIRS or pair[0] == "whats":
             found.add(DEFINE)
         elif pair in NOW_PAIRS:

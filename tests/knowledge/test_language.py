@@ -241,6 +241,12 @@ def test_questions_about_what_something_brings_carry_the_benefit_intent(question
     assert "?benefit" in intents(words(question))
 
 
+def test_how_long_asks_for_a_duration() -> None:
+    assert "?duration" in intents(words("Wie lange dauert der Aufbau?"))
+    assert "?duration" in intents(words("How long should funding last?"))
+    assert "?duration" not in intents(words("Was braucht ein Netzwerk, damit es lange hält?"))
+
+
 def test_a_price_is_asked_by_price_words_or_how_much_not_by_costs_alone() -> None:
     assert "?price" in intents(words("Was kostet die Mitgliedschaft?"))
     assert "?price" in intents(words("How much does it cost?"))

@@ -238,6 +238,17 @@ def test_a_difference_between_two_things_is_no_idiom_of_a_title(matcher: Matcher
         {match.entry.id} if match.entry else set())
 
 
+@pytest.mark.parametrize(("question", "lang"), [
+    ("How long do clusters get public grants?", "en"),
+    ("Wie lange gibt es Fördergeld für ein Cluster?", "de"),
+])
+def test_how_long_funding_lasts_is_answered_by_the_entry_that_gives_the_years(
+        matcher: Matcher, question: str, lang: str) -> None:
+    # the funding pitfall talks about grants as much, but says nothing of how long they run
+    match = matcher.match(question, lang)
+    assert match.entry is not None and match.entry.id == "funding_balance"
+
+
 def test_winning_others_as_members_is_no_question_about_joining(matcher: Matcher) -> None:
     match = matcher.match("How do I convince companies to join?", "en")
     assert not match.asks_to_join and (match.entry is not None or match.suggestions)
