@@ -29,6 +29,8 @@ def keys_of(keyword: str) -> tuple[tuple[str, float], ...]:
     """The weighted keys of one keyword: each term's keys times its specificity."""
     keys: dict[str, float] = {}
     for term in _analyser().terms(keyword):
+        if term.intent:  # what a question asks for ("?ours" of "Parkplatz"), no topic
+            continue
         for key, weight in term.keys.items():
             keys[key] = max(keys.get(key, 0.0), weight * term.general)
     return tuple(keys.items())

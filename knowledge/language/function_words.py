@@ -115,6 +115,14 @@ COMPARE = "?compare"
 OUR_WORDS = frozenset({"unser", "unsere", "unserem", "unseren", "unserer", "unseres", "our",
                        "ours"})
 OUR_PAIRS = frozenset({("bei", "uns")})
+# the office's opening hours, address, directions and parking are this cluster's own
+# facts whoever asks ("Wie sind die Öffnungszeiten?", "Where can I park?"): no talk says them
+OFFICE_WORDS = frozenset({"oeffnungszeit", "oeffnungszeiten", "sprechzeit", "sprechzeiten",
+                          "geschaeftszeiten", "adresse", "anschrift", "anfahrt", "parkplatz",
+                          "parkplaetze", "parken", "parking", "telefonnummer"})
+OFFICE_PAIRS = frozenset({("opening", "hours"), ("office", "hours"), ("phone", "number"),
+                          ("postal", "address"), ("address", "of"), ("your", "address"),
+                          ("i", "park"), ("we", "park"), ("to", "park")})
 OURS = "?ours"
 # how to become a member ("Wie werde ich Mitglied?", "How do we join?"): this cluster's own
 # procedure, which a manager's entry can say and the talk cannot — a fact about this
@@ -147,16 +155,17 @@ INTENT_OF = {word: key for key, group in INTENTS.items() for word in group}
 # every word that can start an intent (a cheap test before looking for one)
 INTENT_CUES = (frozenset(INTENT_OF)
                | {pair[0] for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | BENEFIT_PAIRS
-                  | COMPARE_PAIRS | DURATION_PAIRS}
+                  | COMPARE_PAIRS | DURATION_PAIRS | OFFICE_PAIRS}
+               | OFFICE_WORDS
                | MEANING_WORDS | DEFINE_WORDS | EXPLAIN_WORDS | COST_WORDS | {"whats"})
 DROPPED = FUNCTION_WORDS | frozenset(INTENT_OF)  # and every one-letter word
 # every word intents() looks at: any other word only separates its neighbours, so texts
 # that differ in other words alone have the same intents (an index analyses many at once)
 INTENT_WORDS = (frozenset(INTENT_OF) | OUR_WORDS | MEANING_WORDS | QUESTION_WHAT | DEFINE_WORDS
                 | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS | BECOME_WORDS | JOIN_WORDS | SELF_WORDS
-                | COST_WORDS | {"whats", "to"}
+                | COST_WORDS | OFFICE_WORDS | {"whats", "to"}
                 | {word for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | OUR_PAIRS
-                   | BENEFIT_PAIRS | COMPARE_PAIRS | DURATION_PAIRS
+                   | BENEFIT_PAIRS | COMPARE_PAIRS | DURATION_PAIRS | OFFICE_PAIRS
                    for word in pair})
 
 
@@ -198,11 +207,15 @@ def intents(folded: list[str]) -> set[str]:
             found.add(DEFINE)
         elif pair in NOW_PAIRS:
             found.add("?now")
+        if pair in OFFICE_PAIRS:
+            found.add(OURS)
         if pair in BENEFIT_PAIRS:
             found.add(BENEFIT)
         elif pair in COMPARE_PAIRS:
             found.add(COMPARE)
     present = set(folded)
+    if present & OFFICE_WORDS:
+        found.add(OURS)
     if present & HOW_WORDS and (_joins_oneself(folded) or (
             present & MEMBER_WORDS and present & BECOME_WORDS)):
         found.update((OURS, JOIN))

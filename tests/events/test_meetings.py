@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.actor import Role
+from core.events.matching import fit
 from core.events.schedule import plan_event
 from core.router import handle_text, run_command
 from core.services import Services
@@ -177,3 +178,10 @@ def test_forged_and_stale_buttons_change_nothing(services: Services) -> None:
         meetings = meetings_of_event(session=session, event_id=event)
     assert [(m.status, m.slot_start) for m in meetings] == [(MeetingStatus.ACCEPTED.value,
                                                               None)]
+
+
+def test_keywords_fit_by_their_topic_not_by_what_a_question_would_ask() -> None:
+    # "Parkplatz" and "Öffnungszeiten" both read as a question about this cluster's office
+    # (?ours) — that says nothing about two members' offers and needs
+    assert fit("Parkplatz", "Öffnungszeiten") == 0.0
+    assert fit("Wärmepumpen", "heat pump controls") > 0.5

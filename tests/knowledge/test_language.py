@@ -190,8 +190,8 @@ def test_rare_trade_compounds_have_translations() -> None:
 def test_a_translated_compound_is_not_split_into_unrelated_parts() -> None:
     matcher_words = frozenset({"park", "platz", "cluster"})
     analyser = Analyser(matcher_words, index_keys=matcher_words)
-    assert [term.own for term in analyser.terms("Parkplatz")] == ["parkplatz"]
-    assert [term.own for term in analyser.terms("Clusterplatz")] == ["cluster", "platz"]
+    assert [t.own for t in analyser.terms("Parkplatz") if not t.intent] == ["parkplatz"]
+    assert [t.own for t in analyser.terms("Clusterplatz")] == ["cluster", "platz"]
 
 
 def test_lexicon_finds_every_line_across_its_blocks() -> None:
@@ -245,6 +245,13 @@ def test_how_long_asks_for_a_duration() -> None:
     assert "?duration" in intents(words("Wie lange dauert der Aufbau?"))
     assert "?duration" in intents(words("How long should funding last?"))
     assert "?duration" not in intents(words("Was braucht ein Netzwerk, damit es lange hält?"))
+
+
+def test_the_offices_hours_address_and_parking_are_this_clusters_own_facts() -> None:
+    for text in ("Wie sind eure Öffnungszeiten?", "What are the office hours?",
+                 "What's the address of the office?", "Where can I park?"):
+        assert "?ours" in intents(words(text)), text
+    assert "?ours" not in intents(words("How do clusters address their members' needs?"))
 
 
 def test_a_price_is_asked_by_price_words_or_how_much_not_by_costs_alone() -> None:

@@ -223,6 +223,8 @@ def test_hyphenated_function_words_stay_one_word(matcher: Matcher) -> None:
     "How do I become a member?", "How do we join the network?",
     "Was kostet die Mitgliedschaft?", "How much does membership cost?",
     "Wie teuer ist die Mitgliedschaft?",
+    "Wann hat das Clusterbüro Öffnungszeiten?", "What are the office hours of the network?",
+    "Gibt es an der Geschäftsstelle einen Parkplatz?",
 ])
 def test_a_fact_about_this_cluster_is_not_answered_from_the_talk(matcher: Matcher,
                                                                  question: str) -> None:
@@ -277,6 +279,13 @@ def test_a_fact_about_this_cluster_is_answered_by_the_clusters_own_entry() -> No
     # a manager's own phrasing of everyday words is answered: it was taught on purpose
     match = taught.match("Wann seid ihr da?")
     assert match.entry is not None and match.entry.id == "hours"
+    opening = ClusterRecord("opening", "cluster", "cluster", {
+        "title": {"de": "Öffnungszeiten der Geschäftsstelle"},
+        "answer": {"de": "Montags bis freitags 9–17 Uhr."},
+        "questions": {"de": ["Wann ist die Geschäftsstelle geöffnet?"]}})
+    taught = Matcher(combine(load_knowledge_base(), [opening], [], []).knowledge)
+    match = taught.match("Welche Öffnungszeiten hat die Geschäftsstelle?")
+    assert match.entry is not None and match.entry.id == "opening"
     # questions about the talk that say "our" are still answered from it
     match = taught.match("Wie finanzieren wir unser Cluster?")
     assert match.entry is not None and match.entry.id == "funding_sources"
