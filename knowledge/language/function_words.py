@@ -62,6 +62,12 @@ CHAT_SPELLINGS: dict[str, tuple[str, ...]] = {
     "wieviel": ("wie", "viel"), "wieviele": ("wie", "viele"), "wievielen": ("wie", "vielen"),
     "kommts": ("kommt", "es"), "gehts": ("geht", "es"), "fuers": ("fuer", "das"),
     "wos": ("wo", "es"), "obs": ("ob", "es"), "wenns": ("wenn", "es"),
+    # German typed without umlauts or with a vowel dropped, where the plain spelling is
+    # another (English) word: "fur unsre region", "was heist das"
+    "fur": ("fuer",), "heist": ("heisst",), "unsre": ("unsere",), "unsren": ("unseren",),
+    "unsrem": ("unserem",), "unsrer": ("unserer",),
+    "mgmt": ("management",), "mngmt": ("management",), "mgr": ("manager",),
+    "govt": ("government",),
 }
 
 # intent key -> words (folded) that ask for it; "wie viele"/"how many" are handled as pairs

@@ -360,3 +360,15 @@ def test_large_knowledge_base_answers_like_the_small_path(
     for case in CASES[::3]:
         got, expected = large.rank(case["q"]), small.rank(case["q"])
         assert [round(score, 6) for score, _ in got] == [round(score, 6) for score, _ in expected]
+
+
+@pytest.mark.parametrize(("question", "lang", "entry"), [
+    ("wie geht ne swot analyse fur unsre region", "de", "regional_swot"),
+    ("was heist masse statt klasse", "de", "pitfall_quantity_over_quality"),
+    ("what does cluster mgmt actually do all day", "en", "management_activities"),
+])
+def test_chat_spellings_are_read_as_the_words_they_stand_for(
+        matcher: Matcher, question: str, lang: str, entry: str) -> None:
+    # "fur" is no English fur, "heist" no robbery, "mgmt" no unknown word
+    match = matcher.match(question, lang)
+    assert match.entry is not None and match.entry.id == entry
