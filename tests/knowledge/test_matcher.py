@@ -44,9 +44,6 @@ KNOWN_WRONG = {
     "what does a network need to last long term":
         "network_needs_time and sustainable_network_needs share 'long term'/'langfristig'; "
         "the two score within a point",
-    "unsere forderung endet naechstes jahr wie vermeiden wir dass das netzwerk dann pleite ist":
-        "'pleite' is an everyday word no entry uses: 54 points, below the confident score "
-        "chosen on the dev set's tune split; the right entry is the first suggestion",
 }
 
 
