@@ -87,6 +87,7 @@ class Match:
     content_words: int = 0
     close: tuple[Entry, ...] = ()  # two entries too close to pick one; `entry` is None
     asks_to_join: bool = False  # how to become a member: the caller can point to joining
+    about_this_cluster: bool = False  # a fact of this very cluster ("eure Öffnungszeiten")
 
     @property
     def confident(self) -> bool:
@@ -177,7 +178,7 @@ class Matcher:
         query = self._query(question)
         if not query.weights or query.known == 0:
             return Match(None, 0, lang, (), query.known, query.content,
-                         asks_to_join=query.joining)
+                         asks_to_join=query.joining, about_this_cluster=query.ours)
         ranked = everything = self._rank(query)
         if query.ours:  # the talk knows no fact about this very cluster: only its own entries
             ranked = [r for r in ranked if self._entries[r[1]].cluster_facts] or [
@@ -197,11 +198,13 @@ class Matcher:
                 or self._entries[best].cluster_facts  # a manager's own words: taught on purpose
                 or self._one_word_names_the_topic(query, best_fit, question)):
             entry = self._entries[best]
-        pool = [r for r in everything if entry is None or r[1] != best]
+        # the talk's topics are no suggestion for a fact of this cluster that no entry gives
+        pool = [] if query.ours and entry is None and not close else [
+            r for r in everything if entry is None or r[1] != best]
         suggestions = tuple(self._entries[i] for s, i, _, _ in pool
                             if s >= SUGGESTION_MIN_SCORE)[:MAX_SUGGESTIONS]
         return Match(entry, round(best_score), lang, suggestions, query.known, query.content,
-                     close, asks_to_join=query.joining)
+                     close, asks_to_join=query.joining, about_this_cluster=query.ours)
 
     @staticmethod
     def _one_word_names_the_topic(query: _Query, fit: float, question: str) -> bool:

@@ -102,6 +102,8 @@ def ask(services: Services, actor: Actor, question: str) -> Reply:
     lines = [t(match.lang, "not_sure", question=html.escape(shown))]
     if match.suggestions:
         lines.append(t(match.lang, "not_sure_suggestions"))
+    if match.about_this_cluster and not match.asks_to_join:
+        lines.append(t(match.lang, "not_sure_ours"))  # the talk cannot know it
     if match.asks_to_join and not actor.at_least(Role.MEMBER):
         lines.append(t(match.lang, "not_sure_join"))  # the cluster's own procedure
     chapters = ", ".join(html.escape(c.title[match.lang]) for c in knowledge.chapters)

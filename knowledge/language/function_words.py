@@ -100,6 +100,9 @@ DURATION = "?duration"
 PRICE_WORDS = frozenset({"kostet", "preis", "preise", "price", "prices", "gebuehr",
                          "gebuehren", "fee", "fees", "teuer", "expensive", "cheap"})
 COST_WORDS = PRICE_WORDS | {"kosten", "cost", "costs"}
+# ... and "what does it cost", "what do the fees cost": the verb asks for a price
+WHAT_COSTS = (frozenset({"what"}), frozenset({"does", "do", "did", "will", "would"}),
+              frozenset({"cost", "costs"}))
 PRICE = "?price"
 # what something brings ("Was bringt mir ein Cluster?", "Lohnt sich Matchmaking?", "Is it
 # worth it?"): the words are everyday, the question is about a benefit
@@ -234,7 +237,8 @@ def intents(folded: list[str]) -> set[str]:
             or (present & EXPLAIN_WORDS and not found and not present & HOW_WORDS)):
         found.add(DEFINE)
     if COST_WORDS & present:
-        if PRICE_WORDS & present or AMOUNT in found:
+        if PRICE_WORDS & present or AMOUNT in found or all(
+                present & words for words in WHAT_COSTS):
             found.add(PRICE)
             if present & MEMBER_WORDS:  # the price of membership: this cluster's own fact
                 found.add(OURS)

@@ -257,6 +257,7 @@ def test_the_offices_hours_address_and_parking_are_this_clusters_own_facts() -> 
 def test_a_price_is_asked_by_price_words_or_how_much_not_by_costs_alone() -> None:
     assert "?price" in intents(words("Was kostet die Mitgliedschaft?"))
     assert "?price" in intents(words("How much does it cost?"))
+    assert "?price" in intents(words("What does it cost?"))
     paying = intents(words("Wer trägt die Kosten der Geschäftsstelle?"))  # funding, not a price
     assert "?amount" in paying and "?price" not in paying
 

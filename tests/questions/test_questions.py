@@ -54,6 +54,19 @@ def test_a_visitor_asking_how_to_join_is_pointed_to_the_join_request(
     assert t("de", "not_sure_join") not in member.text  # already one
 
 
+def test_a_fact_of_this_cluster_is_passed_on_without_talk_topics(services: Services) -> None:
+    # the talk's topics answer no question about the office's hours: none are offered, and
+    # the member can hand the question to the managers at once
+    reply = ask(services, actor(services, role=Role.MEMBER), "Wie sind eure Öffnungszeiten?")
+    assert "nicht sicher" in reply.text and t("de", "not_sure_ours") in reply.text
+    assert not any(c.data.startswith("kb:topic:") for c in reply.flat_choices)
+    assert any(":forward:" in c.data for c in reply.flat_choices)
+    english = ask(services, actor(services, 8, language_code="en"), "What does membership cost?")
+    assert t("en", "not_sure_ours") in english.text
+    assert [row.text for row in _unanswered(services)] == [
+        "Wie sind eure Öffnungszeiten?", "What does membership cost?"]
+
+
 def test_low_confidence_offers_at_most_three_topic_buttons(services: Services) -> None:
     reply = ask(services, actor(services, language_code="en"), "what is a kubernetes cluster")
     assert "not sure" in reply.text
