@@ -18,6 +18,7 @@ import typer
 from bot.cli_settings import settings_or_exit
 from bot.collector import startup
 from core.i18n import t
+from core.question_index import matcher_for
 from core.settings import Settings
 from knowledge.base import KnowledgeBase, load_knowledge_base
 from knowledge.matcher import Match, Matcher
@@ -37,7 +38,7 @@ def answering_knowledge(settings: Settings) -> KnowledgeBase:
 def _matcher(settings: Settings) -> Matcher:
     """The matcher to answer from; once it is built the garbage collector runs again
     (bot.collector)."""
-    matcher = Matcher(answering_knowledge(settings))
+    matcher = matcher_for(settings, answering_knowledge(settings))
     startup.resume()
     return matcher
 

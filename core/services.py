@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from core.feature import Feature
+from core.question_index import matcher_for
 from core.registry import Registry
 from core.settings import Settings
 from knowledge.base import KnowledgeBase, load_knowledge_base
@@ -47,4 +48,4 @@ def build_services(settings: Settings, features: Iterable[Feature] | Registry, *
     registry = features if isinstance(features, Registry) else Registry(features)
     engine = open_database(settings.database_url, upgrade=upgrade)  # fails first, cheaply
     knowledge = load_knowledge_base()
-    return Services(settings, knowledge, Matcher(knowledge), engine, registry)
+    return Services(settings, knowledge, matcher_for(settings, knowledge), engine, registry)

@@ -16,10 +16,12 @@ minute; the index is the same as analysing phrasing by phrasing (tests/knowledge
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress
+from typing import Any
 
 import numpy as np
 
@@ -402,3 +404,73 @@ def _number_elements(index: Index) -> None:
     index.entry_element_starts = index.phrasing_starts[index.entry_starts]
     index.element_phrasing = np.repeat(
         np.arange(len(index.phrasing_totals), dtype=np.int32), np.diff(index.phrasing_starts))
+
+
+# ---- saving and restoring -----------------------------------------------------------------
+_ARRAYS = ("phrasing_keys", "phrasing_weights", "phrasing_starts", "phrasing_totals",
+           "entry_starts", "entry_element_starts", "element_phrasing", "key_starts",
+           "key_phrasings", "key_weights", "phrasing_entry")
+_WORD_SETS = ("vocabulary", "surface", "names", "german_words", "english_words", "own")
+
+
+def _json(values: object) -> np.ndarray:
+    return np.frombuffer(json.dumps(values, ensure_ascii=False).encode(), dtype=np.uint8)
+
+
+def _unjson(values: np.ndarray) -> Any:
+    return json.loads(values.tobytes())
+
+
+def to_arrays(index: Index) -> dict[str, np.ndarray]:
+    """The index as plain arrays (words as JSON bytes), for a file that is never unpickled;
+    the entries themselves are not in it: they come from the knowledge base it was built
+    from (from_arrays)."""
+    postings = index.postings
+    keys = sorted(postings.numbers, key=postings.numbers.__getitem__)
+    heavy = sorted(postings._rows)
+    arrays = {name: getattr(index, name) for name in _ARRAYS}
+    arrays.update({f"words_{name}": _json(sorted(getattr(index, name))) for name in _WORD_SETS})
+    arrays.update(
+        keys=_json(keys), idf=np.array([index.idf[key] for key in keys], dtype=np.float64),
+        offsets=np.array(postings._offsets, dtype=np.int64), ids=postings._ids,
+        ranks=postings._ranks, strengths=postings.strengths,
+        heavy=np.array(heavy, dtype=np.int64),
+        rows=(np.stack([postings._rows[number] for number in heavy]) if heavy
+              else np.zeros((0, len(index.entries)), dtype=postings._ranks.dtype)),
+        entries=np.array([len(index.entries)], dtype=np.int64))
+    if index.dense is not None:
+        arrays["dense"] = index.dense
+    return arrays
+
+
+def from_arrays(arrays: Mapping[str, np.ndarray], entries: list[Entry]) -> Index:
+    """The index to_arrays saved, for `entries` (the same knowledge base: the caller checks
+    that by digest). ValueError when the arrays do not fit together, so a damaged file can
+    only be rejected."""
+    try:
+        keys = _unjson(arrays["keys"])
+        words = {name: _unjson(arrays[f"words_{name}"]) for name in _WORD_SETS}
+        idf, offsets = arrays["idf"], arrays["offsets"]
+        heavy, rows = arrays["heavy"], arrays["rows"]
+        count = int(arrays["entries"][0])
+        parts = {name: arrays[name] for name in _ARRAYS}
+        ids, ranks, strengths = arrays["ids"], arrays["ranks"], arrays["strengths"]
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"incomplete index ({exc})") from exc
+    if not isinstance(keys, list) or len(keys) != len(idf) or len(offsets) != len(keys) + 1 \
+            or count != len(entries) or len(ids) != len(ranks) or int(offsets[-1]) != len(ids) \
+            or len(heavy) != len(rows) or len(parts["entry_starts"]) != count + 1 \
+            or not all(isinstance(value, list) for value in words.values()):
+        raise ValueError("the index's parts do not fit together")
+    if len(ranks) and int(ranks.max()) >= len(strengths):
+        raise ValueError("a posting's strength is out of range")
+    numbers = {key: number for number, key in enumerate(keys)}
+    postings = Postings(numbers, offsets.tolist(), ids, ranks, strengths)
+    postings._rows = dict(zip(heavy.tolist(), rows, strict=True))
+    index = Index(list(entries), frozenset(words["vocabulary"]), frozenset(words["surface"]),
+                  dense=arrays.get("dense"), idf=dict(zip(keys, idf.tolist(), strict=True)),
+                  names=frozenset(words["names"]), postings=postings,
+                  german_words=frozenset(words["german_words"]),
+                  english_words=frozenset(words["english_words"]),
+                  own=frozenset(words["own"]), **parts)
+    return index

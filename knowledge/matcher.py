@@ -113,10 +113,13 @@ class _Query:
 class Matcher:
     """Answers "which entry fits this question, and how sure are we?"."""
 
-    def __init__(self, knowledge_base: KnowledgeBase, *, confident_score: int = CONFIDENT_SCORE):
+    def __init__(self, knowledge_base: KnowledgeBase, *, confident_score: int = CONFIDENT_SCORE,
+                 index: Index | None = None):
+        """`index`: one built for this very knowledge base before (knowledge.index.build,
+        saved and read back with to_arrays/from_arrays), instead of building it again."""
         self.knowledge_base = knowledge_base
         self.confident_score = confident_score
-        self._index: Index = build(knowledge_base)
+        self._index: Index = index if index is not None else build(knowledge_base)
         self._entries = self._index.entries
         self._repair = TypoRepair(self._index.surface)
         self._analyser = Analyser(self._index.vocabulary, self._repair.repair,
@@ -124,6 +127,11 @@ class Matcher:
         self._max_idf = math.log(1 + max(len(self._entries), 1))
         strengths = self._index.postings.strengths
         self._two_hop_strengths = np.where(strengths < 1.0, strengths * TWO_HOP, strengths)
+
+    @property
+    def index(self) -> Index:
+        """The index it answers from (to be saved: knowledge.index.to_arrays)."""
+        return self._index
 
     def detect_language(self, text: str, fallback: str) -> str:
         return detect_language(text, fallback, self._index.german_words,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from core.question_index import matcher_for
 from core.services import Services
 from knowledge.base import KnowledgeBase
 from knowledge.cluster import ClusterRecord, Combined, combine
@@ -72,7 +73,8 @@ def _rebuild(services: Services, holder: Holder | None) -> Holder:
         services.replace_knowledge(shipped, shipped_matcher)
     else:
         combined = combined_from(shipped, data)
-        services.replace_knowledge(combined.knowledge, Matcher(combined.knowledge))
+        services.replace_knowledge(combined.knowledge,
+                                    matcher_for(services.settings, combined.knowledge))
     fresh = Holder(shipped, shipped_matcher, combined, data.version if data else -1,
                    time.monotonic())
     services.caches[CACHE_KEY] = fresh
