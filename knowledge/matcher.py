@@ -127,6 +127,10 @@ class Matcher:
         self._max_idf = math.log(1 + max(len(self._entries), 1))
         strengths = self._index.postings.strengths
         self._two_hop_strengths = np.where(strengths < 1.0, strengths * TWO_HOP, strengths)
+        # a large knowledge base's entry e owns one run of phrasing_keys: kept as one view
+        # each, so _fits_of_candidates gathers its candidates' keys without slicing anew
+        self._entry_keys: list[np.ndarray] = [] if self._index.dense is not None else np.split(
+            self._index.phrasing_keys, self._index.entry_element_starts[1:-1])
 
     @property
     def index(self) -> Index:
@@ -357,21 +361,23 @@ class Matcher:
         starts = index.key_starts[numbers]
         lengths = index.key_starts[numbers + 1] - starts
         elements = ranges(starts, lengths)
+        if not len(elements):
+            return np.zeros(len(candidates)), np.zeros(len(candidates), dtype=np.int64)
+        # sums per phrasing number (a small knowledge base has a few thousand): the same
+        # additions in the same order as per distinct phrasing, without sorting them
+        count = len(index.phrasing_totals)
+        owner = index.key_phrasings[elements]
+        covered = np.bincount(owner, index.key_weights[elements] * np.repeat(values[:, 0], lengths),
+                              minlength=count)
+        explained = np.bincount(owner, np.repeat(values[:, 1], lengths), minlength=count)
+        phrasings = np.flatnonzero(np.bincount(owner, minlength=count))
+        fit = covered[phrasings] / index.phrasing_totals[phrasings] * (
+            1 - EXPLAIN_SHARE + EXPLAIN_SHARE * np.minimum(explained[phrasings] / query.total,
+                                                           1.0))
+        owners = index.phrasing_entry[phrasings]
         best = np.zeros(len(self._entries))
-        support = np.zeros(len(self._entries), dtype=np.int64)
-        if len(elements):
-            phrasings, slot = np.unique(index.key_phrasings[elements], return_inverse=True)
-            alternative = np.repeat(values[:, 0], lengths)
-            weight = np.repeat(values[:, 1], lengths)
-            covered = np.bincount(slot, index.key_weights[elements] * alternative,
-                                  minlength=len(phrasings))
-            explained = np.minimum(np.bincount(slot, weight, minlength=len(phrasings))
-                                   / query.total, 1.0)
-            fit = covered / index.phrasing_totals[phrasings] * (
-                1 - EXPLAIN_SHARE + EXPLAIN_SHARE * explained)
-            owners = index.phrasing_entry[phrasings]
-            np.maximum.at(best, owners, fit)
-            support += np.bincount(owners, minlength=len(self._entries))
+        np.maximum.at(best, owners, fit)
+        support = np.bincount(owners, minlength=len(self._entries))
         return np.minimum(best[candidates], 1.0), support[candidates]
 
     def _fits_of_candidates(self, candidates: np.ndarray, query: _Query
@@ -388,33 +394,36 @@ class Matcher:
         slots, alternatives, weights = self._key_slots(query)
         first = index.entry_element_starts[candidates]  # a candidate's elements are one run
         stop = index.entry_element_starts[candidates + 1]
-        keys = index.phrasing_keys
-        found = slots[np.concatenate([keys[start:end] for start, end in zip(
-            first.tolist(), stop.tolist(), strict=True)] or [keys[:0]])]
-        hits = np.flatnonzero(found != 0)
+        runs = self._entry_keys
+        found = slots.take(np.concatenate([runs[candidate] for candidate in candidates.tolist()]
+                                          or [index.phrasing_keys[:0]]), mode="clip")
+        hits = (found != 0).nonzero()[0]
         best = np.zeros(len(candidates))
-        support = np.zeros(len(candidates), dtype=np.int64)
         if not len(hits):
-            return best, support
+            return best, np.zeros(len(candidates), dtype=np.int64)
         ends = np.cumsum(stop - first)
         owners = np.searchsorted(ends, hits, side="right")  # candidate of each hit
-        elements = hits + (stop - ends)[owners]
-        found = found[hits]
-        phrasing = index.element_phrasing[elements]
-        heads = np.concatenate(([True], phrasing[1:] != phrasing[:-1]))
-        group = np.cumsum(heads) - 1
+        elements = hits + (stop - ends).take(owners)
+        found = found.take(hits)
+        phrasing = index.element_phrasing.take(elements)
+        heads = np.empty(len(phrasing), dtype=bool)
+        heads[0] = True
+        np.not_equal(phrasing[1:], phrasing[:-1], out=heads[1:])
+        group = np.cumsum(heads)
+        group -= 1
         phrasings, owners = phrasing[heads], owners[heads]  # each with a key of the question
-        alternative = alternatives[found]
-        covered = np.bincount(group, index.phrasing_weights[elements] * alternative)
-        explained = np.bincount(group, weights[found])
+        alternative = alternatives.take(found)
+        covered = np.bincount(group, index.phrasing_weights.take(elements) * alternative)
+        explained = np.bincount(group, weights.take(found))
         self._fits_of_crowded(np.flatnonzero(np.bincount(group) > 2), phrasings, slots,
                               alternatives, weights, covered, explained)
-        fit = covered / index.phrasing_totals[phrasings] * (
+        fit = covered / index.phrasing_totals.take(phrasings) * (
             1 - EXPLAIN_SHARE + EXPLAIN_SHARE * np.minimum(explained / query.total, 1.0))
         np.maximum.at(best, owners, fit)
-        touched = np.bincount(group, alternative > 0) > 0
-        support += np.bincount(owners[touched], minlength=len(candidates))
-        return np.minimum(best, 1.0), support
+        if alternatives[1:].min() <= 0:  # a phrasing only a key of weight 0 touches
+            owners = owners[np.bincount(group, alternative > 0) > 0]
+        np.minimum(best, 1.0, out=best)
+        return best, np.bincount(owners, minlength=len(candidates))
 
     def _key_slots(self, query: _Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per key number its slot among the question's keys (0: not one of them), and per
@@ -424,10 +433,10 @@ class Matcher:
         numbers = self._index.postings.numbers
         count = len(query.keys)
         slots = np.zeros(len(numbers), dtype=np.uint8 if count < 2 ** 8 else np.int64)
-        slots[[numbers[key] for key in query.keys]] = np.arange(1, count + 1)
-        values = np.zeros((count + 1, 2))
-        values[1:] = list(query.keys.values())
-        return slots, values[:, 0], values[:, 1]
+        slots[np.fromiter(map(numbers.__getitem__, query.keys), dtype=np.intp, count=count)] = (
+            np.arange(1, count + 1))
+        alternatives, weights = zip(*query.keys.values(), strict=True)  # (one key or more)
+        return slots, np.array((0.0, *alternatives)), np.array((0.0, *weights))
 
     def _fits_of_crowded(self, crowded: np.ndarray, phrasings: np.ndarray, slots: np.ndarray,
                          alternatives: np.ndarray, weights: np.ndarray, covered: np.ndarray,
@@ -439,14 +448,16 @@ class Matcher:
         if not len(crowded):
             return
         index = self._index
-        starts = index.phrasing_starts[phrasings[crowded]]
-        lengths = index.phrasing_starts[phrasings[crowded] + 1] - starts
-        elements = ranges(starts, lengths)
-        local = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # phrasing starts
-        found = slots[index.phrasing_keys[elements]]
+        chosen = phrasings.take(crowded)
+        starts = index.phrasing_starts.take(chosen)
+        lengths = index.phrasing_starts.take(chosen + 1) - starts
+        ends = np.cumsum(lengths)
+        local = ends - lengths  # phrasing starts
+        elements = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - local, lengths)
+        found = slots.take(index.phrasing_keys.take(elements))
         covered[crowded] = np.add.reduceat(
-            index.phrasing_weights[elements] * alternatives[found], local)
-        explained[crowded] = np.add.reduceat(weights[found], local)
+            index.phrasing_weights.take(elements) * alternatives.take(found), local)
+        explained[crowded] = np.add.reduceat(weights.take(found), local)
 
     @staticmethod
     def _score_array(cover: np.ndarray | np.float64, fit: float | np.ndarray) -> np.ndarray:
