@@ -34,6 +34,7 @@ from storage.snapshot_files import read_arrays, write_arrays
 MAGIC = b"cluster-advisor questionindex\n"
 WHAT = "question index snapshot"
 PREFIX = "questionindex-"
+CHUNK = 1 << 16
 KEEP = 4  # files kept in the folder (the talk alone, with the cluster's entries, ...)
 SERVER_FOLDER = Path("data") / "cache"
 KNOWLEDGE = Path(knowledge.__file__).resolve().parent
@@ -49,7 +50,9 @@ def code_fingerprint() -> str:
             ".py", ".gz", ".tsv", ".toml") and "__pycache__" not in p.parts
             and "content" not in p.relative_to(KNOWLEDGE).parts):
         digest.update(path.relative_to(KNOWLEDGE).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
+        with path.open("rb") as data:  # in pieces: the lexicon is 6 MB the bot keeps no copy of
+            while chunk := data.read(CHUNK):
+                digest.update(chunk)
     return digest.hexdigest()
 
 

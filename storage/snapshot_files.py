@@ -17,6 +17,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -26,6 +27,7 @@ import numpy as np
 
 FORMAT = 1
 MAX_HEADER = 1 << 16
+CHUNK = 1 << 16
 
 log = logging.getLogger(__name__)
 
@@ -33,23 +35,30 @@ log = logging.getLogger(__name__)
 def write_arrays(path: Path, magic: bytes, header: dict[str, Any],
                  arrays: dict[str, np.ndarray], *, what: str) -> bool:
     """Save the arrays under `header` (replacing an older file at once); False, logged,
-    when the folder cannot be written (the caller then simply builds again next time)."""
-    buffer = io.BytesIO()
-    np.savez(buffer, allow_pickle=False, **arrays)  # type: ignore[arg-type]
-    payload = buffer.getbuffer()
-    head = json.dumps({**header, "format": FORMAT, "length": len(payload),
-                       "blake2b": hashlib.blake2b(payload).hexdigest()}).encode()
+    when the folder cannot be written (the caller then simply builds again next time).
+
+    The payload goes to a temporary file first and is copied behind the header in pieces:
+    held in memory it would stay in the process's resident size after it is freed."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(magic + head + b"\n")
-                out.write(payload)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with tempfile.TemporaryFile(dir=path.parent) as payload:
+            np.savez(payload, allow_pickle=False, **arrays)  # type: ignore[arg-type]
+            length = payload.tell()
+            payload.seek(0)
+            digest = hashlib.file_digest(payload, "blake2b").hexdigest()
+            head = json.dumps({**header, "format": FORMAT, "length": length,
+                               "blake2b": digest}).encode()
+            handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp",
+                                                 dir=path.parent)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(magic + head + b"\n")
+                    payload.seek(0)
+                    shutil.copyfileobj(payload, out, CHUNK)
+                os.replace(temporary, path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
     except OSError as exc:
         log.warning("%s not saved to %s: %s", what, path, exc)
         return False
