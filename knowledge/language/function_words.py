@@ -172,7 +172,7 @@ DROPPED = FUNCTION_WORDS | frozenset(INTENT_OF)  # and every one-letter word
 # that differ in other words alone have the same intents (an index analyses many at once)
 INTENT_WORDS = (frozenset(INTENT_OF) | OUR_WORDS | MEANING_WORDS | QUESTION_WHAT | DEFINE_WORDS
                 | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS | BECOME_WORDS | JOIN_WORDS | SELF_WORDS
-                | COST_WORDS | OFFICE_WORDS | {"whats", "to"}
+                | COST_WORDS | OFFICE_WORDS | frozenset().union(*WHAT_COSTS) | {"whats", "to"}
                 | {word for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | OUR_PAIRS
                    | BENEFIT_PAIRS | COMPARE_PAIRS | DURATION_PAIRS | OFFICE_PAIRS
                    for word in pair})

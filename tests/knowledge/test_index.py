@@ -28,6 +28,7 @@ TRICKY = (
     "Warum WARUM warum: Tampere, ELMOS und Nokia",
     "what's the share price today, right now?",
     "Lebens Zyklus des Clusterlebenszyklus",
+    "What would that cost? Wie lange dauert das, and where can I park?",
 )
 
 
