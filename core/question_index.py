@@ -29,14 +29,12 @@ from core.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.index import PHRASING_LANGUAGES, from_arrays, to_arrays
 from knowledge.matcher import Matcher
-from storage.snapshot_files import read_arrays, write_arrays
+from storage.snapshot_files import cache_folder, files_digest, read_arrays, write_arrays
 
 MAGIC = b"cluster-advisor questionindex\n"
 WHAT = "question index snapshot"
 PREFIX = "questionindex-"
-CHUNK = 1 << 16
 KEEP = 4  # files kept in the folder (the talk alone, with the cluster's entries, ...)
-SERVER_FOLDER = Path("data") / "cache"
 KNOWLEDGE = Path(knowledge.__file__).resolve().parent
 
 log = logging.getLogger(__name__)
@@ -45,15 +43,10 @@ log = logging.getLogger(__name__)
 @cache
 def code_fingerprint() -> str:
     """A digest of the code and data an index follows from (read once per process)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(p for p in KNOWLEDGE.rglob("*") if p.is_file() and p.suffix in (
-            ".py", ".gz", ".tsv", ".toml") and "__pycache__" not in p.parts
-            and "content" not in p.relative_to(KNOWLEDGE).parts):
-        digest.update(path.relative_to(KNOWLEDGE).as_posix().encode() + b"\0")
-        with path.open("rb") as data:  # in pieces: the lexicon is 6 MB the bot keeps no copy of
-            while chunk := data.read(CHUNK):
-                digest.update(chunk)
-    return digest.hexdigest()
+    return files_digest(sorted(
+        path for path in KNOWLEDGE.rglob("*") if path.is_file()
+        and path.suffix in (".py", ".gz", ".tsv", ".toml") and "__pycache__" not in path.parts
+        and "content" not in path.relative_to(KNOWLEDGE).parts), KNOWLEDGE)
 
 
 def knowledge_digest(knowledge_base: KnowledgeBase) -> str:
@@ -70,15 +63,7 @@ def knowledge_digest(knowledge_base: KnowledgeBase) -> str:
 
 def folder_of(settings: Settings) -> Path | None:
     """Where the index files live (None: an in-memory database, nothing is kept)."""
-    if settings.cache_dir is not None:
-        return settings.cache_dir
-    scheme, _, rest = settings.database_url.partition("://")
-    if scheme.split("+")[0] == "sqlite":  # read without SQLAlchemy: `ask` starts without it
-        database = rest[1:] if rest.startswith("/") else ""
-        if not database or database == ":memory:" or database.startswith("file:"):
-            return None
-        return Path(database).parent
-    return SERVER_FOLDER
+    return cache_folder(settings.database_url, settings.cache_dir)
 
 
 def matcher_for(settings: Settings, knowledge_base: KnowledgeBase) -> Matcher:

@@ -161,8 +161,6 @@ def folded_forms(raw: str) -> tuple[str, ...]:
     return tuple(written for word in found for written in CHAT_SPELLINGS.get(word, (word,)))
 
 
-
-
 class _KnownWords:
     """Whether the lexicon lists a word: only two such words can form one of its phrases,
     so a pair with a word nobody knows is not looked up (a look-up that fails costs a

@@ -20,6 +20,8 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +30,39 @@ import numpy as np
 FORMAT = 1
 MAX_HEADER = 1 << 16
 CHUNK = 1 << 16
+SERVER_FOLDER = Path("data") / "cache"  # beside where the SQLite file would be by default
 
 log = logging.getLogger(__name__)
+
+
+def cache_folder(database_url: str, cache_dir: Path | None = None) -> Path | None:
+    """Where a database's snapshots live: `cache_dir` (the CACHE_DIR setting), else beside
+    the SQLite file, else (a database server) SERVER_FOLDER; None for an in-memory database,
+    which keeps none. Read from the URL's text, without SQLAlchemy (`ask` starts without it)."""
+    scheme, _, rest = database_url.partition("://")
+    if scheme.split("+")[0] == "sqlite":
+        database = rest[1:].partition("?")[0] if rest.startswith("/") else ""
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return cache_dir if cache_dir is not None else Path(database).parent
+    return cache_dir if cache_dir is not None else SERVER_FOLDER
+
+
+def files_digest(files: Iterable[Path], root: Path) -> str:
+    """A digest of files' names (relative to `root`) and contents: what a snapshot's code
+    and data were. Each file is read once per process, in pieces (the lexicon is 6 MB, and
+    both the question index and the matchmaking index depend on it)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(_file_digest(path))
+    return digest.hexdigest()
+
+
+@cache
+def _file_digest(path: Path) -> bytes:
+    with path.open("rb") as data:
+        return hashlib.file_digest(data, "blake2b").digest()
 
 
 def write_arrays(path: Path, magic: bytes, header: dict[str, Any],

@@ -22,7 +22,6 @@ Saved slots are compacted: profiles edited since the last build take one slot ea
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from array import array
@@ -39,6 +38,7 @@ from core.members.bulk import EMPTY_LABELS, FIELDS, IndexParts, Labels, split_po
 from core.members.keywords import SYNONYMS_FILE
 from core.members.units import UnitTable
 from storage.members.matchmaking import IndexVersions
+from storage.snapshot_files import files_digest
 
 MEMBERS = Path(__file__).resolve().parent
 STORAGE = MEMBERS.parents[1] / "storage" / "members" / "matchmaking.py"
@@ -57,14 +57,10 @@ def _unjson(values: np.ndarray) -> Any:
 def fingerprint() -> str:
     """A digest of everything the index's contents follow from besides the database (read
     once per process)."""
-    digest = hashlib.blake2b(digest_size=16)
-    files = [*sorted(MEMBERS.glob("*.py")), STORAGE, SYNONYMS_FILE,
-             *sorted(path for path in LANGUAGE.rglob("*")
-                     if path.is_file() and "__pycache__" not in path.parts)]
-    for path in files:
-        digest.update(path.relative_to(path.parents[1]).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_digest([*sorted(MEMBERS.glob("*.py")), STORAGE, SYNONYMS_FILE,
+                         *sorted(path for path in LANGUAGE.rglob("*")
+                                 if path.is_file() and "__pycache__" not in path.parts)],
+                        MEMBERS.parents[1])
 
 
 # ------------------------------------------------------------------------ saving

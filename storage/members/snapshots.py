@@ -16,26 +16,25 @@ from typing import Any
 import numpy as np
 from sqlalchemy.engine import make_url
 
-from storage.snapshot_files import read_arrays, write_arrays
+from storage.snapshot_files import cache_folder, read_arrays, write_arrays
 
 MAGIC = b"cluster-advisor matchindex\n"
 SUFFIX = ".matchindex"
-SERVER_FOLDER = Path("data") / "cache"  # beside where the SQLite file would be by default
 WHAT = "matchmaking snapshot"
 
 
 def snapshot_path(database_url: str, folder: Path | None = None) -> Path | None:
     """Where the snapshot for this database lives (None for an in-memory database)."""
+    place = cache_folder(database_url, folder)
+    if place is None:
+        return None
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        if not url.database or url.database == ":memory:":
-            return None
-        path = Path(url.database)
-        return (folder / path.name if folder else path).with_name(path.name + SUFFIX)
+        return place / (Path(str(url.database)).name + SUFFIX)
     where = f"{url.get_backend_name()}://{url.username or ''}@{url.host or ''}:" \
             f"{url.port or ''}/{url.database or ''}"
     name = hashlib.blake2b(where.encode(), digest_size=8).hexdigest()
-    return (folder or SERVER_FOLDER) / f"matchindex-{name}.bin"
+    return place / f"matchindex-{name}.bin"
 
 
 def write_snapshot(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) -> bool:
