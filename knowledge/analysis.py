@@ -45,7 +45,7 @@ from knowledge.language import (
     words,
 )
 from knowledge.language.folding import RAW_TOKEN
-from knowledge.language.function_words import DROPPED, INTENT_CUES
+from knowledge.language.function_words import CLAUSE, DROPPED, INTENT_CUES, ends_clause
 from knowledge.language.typos import everyday_spelling
 
 PHRASE_WEIGHT = 1.0
@@ -161,6 +161,20 @@ def folded_forms(raw: str) -> tuple[str, ...]:
     return tuple(written for word in found for written in CHAT_SPELLINGS.get(word, (word,)))
 
 
+def clause_words(text: str, folded: list[str]) -> list[str]:
+    """A text's folded words (`folded`) with a CLAUSE mark after every white-space piece
+    that ends a clause, for intents(): as an index marks its texts (knowledge.batch)."""
+    pieces = text.split()
+    if not any(ends_clause(piece) for piece in pieces[:-1]):
+        return folded  # one clause (a mark at the very end ends nothing more)
+    marked: list[str] = []
+    for piece in pieces:
+        marked.extend(form for raw in RAW_TOKEN.findall(piece) for form in folded_forms(raw))
+        if ends_clause(piece):
+            marked.append(CLAUSE)
+    return marked
+
+
 class _KnownWords:
     """Whether the lexicon lists a word: only two such words can form one of its phrases,
     so a pair with a word nobody knows is not looked up (a look-up that fails costs a
@@ -248,7 +262,7 @@ class Analyser:
             self._phrases(result)
         folded = [word for word, _ in found]
         if not INTENT_CUES.isdisjoint(folded):
-            for key in sorted(intents(folded)):
+            for key in sorted(intents(clause_words(text, folded))):
                 result.append(intent_term(key))
         return result
 

@@ -28,9 +28,12 @@ import numpy as np
 from knowledge.analysis import Analyser, Term, folded_forms, intent_term, joined_hyphens
 from knowledge.language.folding import RAW_TOKEN, decompose, decomposes, fold
 from knowledge.language.function_words import (
+    CLAUSE,
     DROPPED,
     INTENT_CUES,
     INTENT_WORDS,
+    TOPIC_WORDS,
+    ends_clause,
     intents,
     is_function_word,
 )
@@ -238,6 +241,9 @@ def _folded_words(chunks: Chunks) -> tuple[list[str], tuple[np.ndarray, np.ndarr
     words = _Table()
     forms = [[words.number(form) for raw in RAW_TOKEN.findall(joined_hyphens(piece))
               for form in folded_forms(raw)] for piece in chunks.pieces]
+    for piece, found in zip(chunks.pieces, forms, strict=True):
+        if ends_clause(piece):  # for intents(), as Analyser.terms marks a text
+            found.append(words.number(CLAUSE))
     form_counts = np.array([len(found) for found in forms], dtype=np.int64)
     form_starts = np.concatenate(([0], np.cumsum(form_counts))).astype(np.int64)
     form_words = np.array([number for found in forms for number in found], dtype=np.int64)
@@ -278,15 +284,21 @@ def _intents(builder: _Builder, word_list: list[str], words: np.ndarray, texts: 
     """Per intent occurrence its text and term, texts in order, each text's intents sorted.
 
     Only the words intents() looks at matter, and of the others only that they separate
-    their neighbours: texts with the same such pattern share their intents."""
+    their neighbours and how many of them a clause has, up to TOPIC_WORDS + 1: texts with
+    the same such pattern share their intents."""
     cue = np.array([word in INTENT_CUES for word in word_list], dtype=bool)
     has_cue = np.zeros(int(texts.max(initial=0)) + 1, dtype=bool)
     has_cue[texts[cue[words]]] = True
     cue_texts = np.flatnonzero(has_cue)
     signal = np.array([word in INTENT_WORDS for word in word_list], dtype=bool)
     pattern = np.where(signal[words], words, -1)
-    repeated = np.zeros(len(words), dtype=bool)  # a gap word after a gap word
-    repeated[1:] = (pattern[1:] == -1) & (pattern[:-1] == -1) & (texts[1:] == texts[:-1])
+    # a gap word after TOPIC_WORDS + 1 gap words of its text: it changes no intent
+    gap = pattern == -1
+    run_start = np.ones(len(words), dtype=bool)
+    run_start[1:] = ~gap[:-1] | (texts[1:] != texts[:-1])
+    position = np.arange(len(words))
+    repeated = gap & (position - np.maximum.accumulate(np.where(run_start, position, 0))
+                      > TOPIC_WORDS)
     in_cue = has_cue[texts] & ~repeated
     pattern, texts = pattern[in_cue].tolist(), texts[in_cue]
     starts = np.searchsorted(texts, cue_texts).tolist() + [len(pattern)]

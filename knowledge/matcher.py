@@ -17,15 +17,15 @@ phrasing fits the question (fit):
 
 Decision (`Match`): `entry` when the best score reaches `confident_score` and the runner-up
 is clearly behind; `close` (two entries, `entry` None) when the best two both reach
-CLOSE_MIN_SCORE and the second is at most CLOSE_MARGIN points behind and touches at
-least CLOSE_SUPPORT_RATIO as many of its phrasings with the question's terms — the caller asks
-"did you mean A or B?" — but never when the question has a strong content word no entry
-knows ("Kubernetes") or asks for something no entry gives (a date, the current state: "?now"
-for "aktuell", "today"): then both candidates are only half the story. A question with one
-known word gets an `entry` only when that word names the entry's topic (ONE_WORD_FIT) and,
-in a sentence, is no everyday word — unless the entry is the cluster's own, whose phrasings
-a manager wrote on purpose ("Wann seid ihr da?"). Otherwise `entry` None with up to three
-`suggestions`.
+CLOSE_MIN_SCORE and the second is at most CLOSE_TIE points behind (in a question of more
+than one known word), or at most CLOSE_MARGIN and touches at least CLOSE_SUPPORT_RATIO as
+many of its phrasings with the question's terms — the caller asks "did you mean A or B?" —
+but never when the question has a strong content word no entry knows ("Kubernetes") or asks
+for something no entry gives (a date, the current state: "?now" for "aktuell", "today"):
+then both candidates are only half the story. A question with one known word gets an
+`entry` only when that word names the entry's topic (ONE_WORD_FIT) and, in a sentence, is
+no everyday word — unless the entry is the cluster's own, whose phrasings a manager wrote
+on purpose ("Wann seid ihr da?"). Otherwise `entry` None with up to three `suggestions`.
 
 Thresholds and weights were chosen on split "tune" of the dev set (bench/bench_quality.py).
 Scoring runs on flat arrays (knowledge.index): the entries' postings for cover, the
@@ -50,6 +50,11 @@ CONFIDENT_SCORE = 55
 CLOSE_MIN_SCORE = 42
 CLOSE_MARGIN = 8.0  # points between the best two entries
 CLOSE_SUPPORT_RATIO = 0.75  # ... and talks about the question in nearly as many phrasings
+# ... unless they are this near in a question of two known words or more: a tie, however
+# many phrasings each has ("Herausforderungen im Clustermanagement": two entries at 74.3).
+# One word that is a keyword of both ("openness") fits both fully: then how many of their
+# phrasings talk about it is all that tells them apart
+CLOSE_TIE = 5.0
 CLOSE_UNKNOWN_LIMIT = 0.5  # no "did you mean" when a strong content word is unknown
 # A question with one known word is answered only when the word names an entry's topic (a
 # keyword or title, or most of one: the share of the phrasing's weight it covers), not when
@@ -201,7 +206,8 @@ class Matcher:
         entry: Entry | None = None
         close: tuple[Entry, ...] = ()
         if (second_score >= CLOSE_MIN_SCORE and best_score - second_score <= CLOSE_MARGIN
-                and second_support >= CLOSE_SUPPORT_RATIO * best_support
+                and (second_support >= CLOSE_SUPPORT_RATIO * best_support
+                     or (best_score - second_score <= CLOSE_TIE and query.known > 1))
                 and query.unknown < CLOSE_UNKNOWN_LIMIT
                 and self._answer_what_is_asked(query, (best, second))):
             close = (self._entries[best], self._entries[second])

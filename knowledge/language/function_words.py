@@ -11,6 +11,8 @@ entry that answers a "when".
 
 from __future__ import annotations
 
+import re
+
 GERMAN = frozenset("""
     aber alle allem allen aller alles als also am an andere anderen anderer anderes auch auf
     aus bei beim bin bis bitte bist da dabei dafuer dagegen daher damit dann daran darauf
@@ -168,11 +170,20 @@ INTENT_CUES = (frozenset(INTENT_OF)
                | OFFICE_WORDS
                | MEANING_WORDS | DEFINE_WORDS | EXPLAIN_WORDS | COST_WORDS | {"whats"})
 DROPPED = FUNCTION_WORDS | frozenset(INTENT_OF)  # and every one-letter word
+# between two clauses of a folded word sequence (clause_marks): no word, as folding makes none
+CLAUSE = "|"
+# a white-space piece that ends a clause: "?", "!", ";", ":" at its end, or a dash of its own
+# ("Unsere Mitglieder sind enttäuscht – was ist da los?"); not ".", which ends "z. B." too
+TOPIC_WORDS = 3  # a clause of this many words or fewer names a topic: "Unser Büro:"
+_CLAUSE_END = re.compile(r"(?:[?!;:]|^[-\u2013\u2014]+)$")
+
+
 # every word intents() looks at: any other word only separates its neighbours, so texts
 # that differ in other words alone have the same intents (an index analyses many at once)
-INTENT_WORDS = (frozenset(INTENT_OF) | OUR_WORDS | MEANING_WORDS | QUESTION_WHAT | DEFINE_WORDS
-                | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS | BECOME_WORDS | JOIN_WORDS | SELF_WORDS
-                | COST_WORDS | OFFICE_WORDS | frozenset().union(*WHAT_COSTS) | {"whats", "to"}
+INTENT_WORDS = (frozenset(INTENT_OF) | {CLAUSE} | OUR_WORDS | MEANING_WORDS | QUESTION_WHAT
+                | DEFINE_WORDS | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS | BECOME_WORDS
+                | JOIN_WORDS | SELF_WORDS | COST_WORDS | OFFICE_WORDS
+                | frozenset().union(*WHAT_COSTS) | {"whats", "to"}
                 | {word for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | OUR_PAIRS
                    | BENEFIT_PAIRS | COMPARE_PAIRS | DURATION_PAIRS | OFFICE_PAIRS
                    for word in pair})
@@ -202,9 +213,31 @@ def _joins_oneself(folded: list[str]) -> bool:
     return False
 
 
+def ends_clause(piece: str) -> bool:
+    """Whether a piece of text between white space ends a clause."""
+    return _CLAUSE_END.search(piece) is not None
+
+
 def intents(folded: list[str]) -> set[str]:
     """The intent keys of a folded word sequence (what a question asks for, besides its
-    content words)."""
+    content words): those of its clauses (parts between CLAUSE marks), each read alone, so
+    "Unsere Mitglieder sind enttäuscht – was ist da los?" asks for no fact of "unsere". A
+    clause of a few words only names the topic of the next ("Unser Büro: wann ist es
+    offen?") and is read with it."""
+    if CLAUSE not in folded:
+        return _clause_intents(folded)
+    found: set[str] = set()
+    clause: list[str] = []
+    for word in [*folded, CLAUSE]:
+        if word != CLAUSE:
+            clause.append(word)
+        elif len(clause) > TOPIC_WORDS:
+            found |= _clause_intents(clause)
+            clause = []
+    return found | _clause_intents(clause)
+
+
+def _clause_intents(folded: list[str]) -> set[str]:
     found = {INTENT_OF[word] for number, word in enumerate(folded)
              if word in INTENT_OF and (number == 0 or word not in CONJUNCTION_TOO)}
     for pair in zip(folded, folded[1:], strict=False):

@@ -16,7 +16,7 @@ from knowledge.language.function_words import OURS
 
 # texts that take the rarer paths of the analysis: hyphens of function words, chat
 # spellings, intents and "our", accents (NFKD), a no-break space, a stray separator byte,
-# phrases, digits and number words, capitals, a name
+# phrases, digits and number words, capitals, a name, clauses
 TRICKY = (
     "Know-how und Follow-up für E-Mobilität",
     "hw do u get funding? wieviele Mitglieder gibts",
@@ -29,6 +29,9 @@ TRICKY = (
     "what's the share price today, right now?",
     "Lebens Zyklus des Clusterlebenszyklus",
     "What would that cost? Wie lange dauert das, and where can I park?",
+    # clauses: a long one read alone, a short one (a topic) with the next
+    "Unsere Firmen klagen laut über Lärm – wer ist zuständig?",
+    "Unser Büro: wann ist es offen? Frage! Unser sehr, sehr lieber Beitrag; was kostet er?",
 )
 
 

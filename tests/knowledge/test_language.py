@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.analysis import Analyser
+from knowledge.analysis import Analyser, clause_words
 from knowledge.language import (
     TypoRepair,
     affinity,
@@ -252,6 +252,19 @@ def test_the_offices_hours_address_and_parking_are_this_clusters_own_facts() -> 
                  "What's the address of the office?", "Where can I park?"):
         assert "?ours" in intents(words(text)), text
     assert "?ours" not in intents(words("How do clusters address their members' needs?"))
+
+
+def test_our_and_a_fact_asked_must_be_in_one_clause_to_ask_for_this_clusters_fact() -> None:
+    def asked(text: str) -> set[str]:
+        return intents(clause_words(text, words(text)))
+
+    # a problem told in one clause, a question asked in the next: nothing about "our" facts
+    for text in ("Unsere Mitglieder sind enttäuscht – was ist da los?",
+                 "Our members are unhappy; what is the reason?"):
+        assert "?ours" not in asked(text) and "?what" in asked(text), text
+    for text in ("Was ist unser Mitgliedsbeitrag?", "Unser Büro: wann ist es offen?",
+                 "Kurze Frage – wer ist bei uns Ansprechpartner?"):
+        assert "?ours" in asked(text), text
 
 
 def test_a_price_is_asked_by_price_words_or_how_much_not_by_costs_alone() -> None:

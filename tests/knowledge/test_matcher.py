@@ -183,6 +183,15 @@ def test_one_word_that_names_an_entrys_topic_is_answered(matcher: Matcher, word:
     assert match.entry is not None and match.entry.id == entry
 
 
+def test_two_entries_that_tie_are_asked_about_whatever_their_phrasing_counts(
+        matcher: Matcher) -> None:
+    # both entries fit the question alike (74 points); one of them mentions the words in
+    # twice as many phrasings, which is no reason to guess it
+    match = matcher.match("Welche Herausforderungen hat das Clustermanagement?", "de")
+    assert match.entry is None
+    assert {entry.id for entry in match.close} == {"good_cooperation", "network_needs_time"}
+
+
 def test_a_first_person_verb_is_not_read_as_a_rare_noun(matcher: Matcher) -> None:
     # Ding lists "Finanziere" as a plural of "Finanzier" (funder); "Wie finanziere ich ..."
     # asks how to fund a cluster
