@@ -64,6 +64,10 @@ NUMBER_WORDS = frozenset("""
     dutzende twenty thirty forty fifty hundred hundreds thousand thousands millions billion
     billions dozen dozens
 """.split())
+# "Arten von Wissen", "Aufbau eines Netzwerks": a German noun, one of these, and another
+# noun may say what one compound of the two says (Wissensarten, Netzwerkaufbau)
+COMPOUND_LINKS = frozenset({"von", "vom", "der", "des", "eines", "einer"})
+LINKING_LETTERS = ("", "s", "n", "en", "es")
 MAX_CACHED = 200_000  # words whose analysis an Analyser keeps
 
 
@@ -255,6 +259,9 @@ class Analyser:
             if joining and position < last:
                 following = content[position + 1]
                 joined = self._joined(word, following[1])
+                if joined is None and following[0] == index + 2 and (
+                        found[index + 1][0] in COMPOUND_LINKS):
+                    joined = self._compound_of(following[1], word)
                 if joined:
                     word, skip = joined, following[0]
             result.extend(self.word_terms(word, mixed_case and capital and index > 0))
@@ -274,6 +281,17 @@ class Analyser:
         if joined in self.index_keys and not (
                 self.lemma(word) in self.index_keys and self.lemma(following) in self.index_keys):
             return word + following
+        return None
+
+    def _compound_of(self, modifier: str, head: str) -> str | None:
+        """The knowledge base's compound of "Arten von Wissen" (Wissensarten), "Aufbau
+        eines Netzwerks" (Netzwerkaufbau): the modifier, as written or as its lemma, with a
+        linking letter or none, before the head."""
+        for first in dict.fromkeys((modifier, self.lemma(modifier))):
+            for link in LINKING_LETTERS:
+                compound = first + link + head
+                if self.lemma(compound) in self.index_keys:
+                    return compound
         return None
 
     def word_terms(self, word: str, capital: bool = False) -> tuple[Term, ...]:

@@ -192,6 +192,13 @@ def test_two_entries_that_tie_are_asked_about_whatever_their_phrasing_counts(
     assert {entry.id for entry in match.close} == {"good_cooperation", "network_needs_time"}
 
 
+def test_a_noun_of_a_noun_meets_the_compound_of_the_two(matcher: Matcher) -> None:
+    # "Arten von Wissen" is the knowledge base's "Wissensarten", not "Arten" (of clusters)
+    # and "Wissen" (one of a cluster's characteristics) apart
+    match = matcher.match("Welche Arten von Wissen zählen für die Entwicklung einer Region?")
+    assert match.entry is not None and match.entry.id == "knowledge_kinds"
+
+
 def test_a_first_person_verb_is_not_read_as_a_rare_noun(matcher: Matcher) -> None:
     # Ding lists "Finanziere" as a plural of "Finanzier" (funder); "Wie finanziere ich ..."
     # asks how to fund a cluster
