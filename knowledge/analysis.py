@@ -52,7 +52,7 @@ PHRASE_WEIGHT = 1.0
 PART_SHARE = 0.5  # a known compound's parts, as extra keys
 DIGIT_WEIGHT = 0.3
 UMLAUT_WEIGHT = 0.8
-DERIVATION_WEIGHT = 0.8  # "Spezialisierung" ~ "spezialisieren", "Förderung" ~ "fördern"
+DERIVATION_WEIGHT = 0.8  # "Spezialisierung" ~ "spezialisieren", "mitgestalten" ~ "gestalten"
 NAME_MAX_ZIPF = 4.5  # a word no dictionary lists is a name below this frequency (Nokia)
 # "Know-how", "Follow-up": a hyphenated word whose parts alone would all be dropped
 _HYPHENATED = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
@@ -107,6 +107,30 @@ def derived_verb(word: str) -> str | None:
     if stem[-1] in "lr" and stem[-2] not in "aeiou":  # "Entwicklung" -> "entwickeln"
         return german_verb(stem[:-1] + "e" + stem[-1] + "t")
     return german_verb(stem + "t")
+
+
+# prefixes of German verbs whose meaning adds to the verb's own: "mitgestalten" is to help
+# "gestalten", "weiterentwickeln" to go on "entwickeln", "zusammenarbeiten" to "arbeiten"
+# together (not "um-", "auf-" ...: "umsetzen" is no "setzen")
+TRANSPARENT_PREFIXES = ("mit", "weiter", "zusammen")
+
+
+def prefixed_verb_base(word: str) -> str | None:
+    """The verb a German verb with a transparent prefix is built on, if the lexicon knows
+    it as a German word ("mitgestalten" -> "gestalten")."""
+    if not word.endswith(("en", "ln", "rn")):  # gestalten, entwickeln, fördern
+        return None
+    known = lexicon().get(word)
+    if known is not None and (known.noun or known.lemma != word):  # "Mitgliedern": Mitglied
+        return None
+    for prefix in TRANSPARENT_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 5:
+            base = word[len(prefix):]
+            record = lexicon().get(base)
+            if record is None or not record.german or is_function_word(base):
+                return None  # "mitmachen": "machen" says nothing
+            return base
+    return None
 
 
 def joined_hyphens(text: str) -> str:
@@ -332,9 +356,9 @@ class Analyser:
                         general = min(general, general_weight(everyday))
         keys: dict[str, float] = {}
         self._with_translations(keys, own, 1.0)
-        verb = derived_verb(own)
-        if verb is not None:
-            self._with_translations(keys, verb, DERIVATION_WEIGHT)
+        for verb in (derived_verb(own), prefixed_verb_base(own)):
+            if verb is not None:
+                self._with_translations(keys, verb, DERIVATION_WEIGHT)
         for variant in self._umlaut_variants(word):  # "forderung" may mean "foerderung"
             self._with_translations(keys, self.lemma(variant), UMLAUT_WEIGHT)
         for part in self.split(own) or ():

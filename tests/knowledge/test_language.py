@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.analysis import Analyser, clause_words
+from knowledge.analysis import Analyser, clause_words, prefixed_verb_base
 from knowledge.language import (
     TypoRepair,
     affinity,
@@ -252,6 +252,15 @@ def test_the_offices_hours_address_and_parking_are_this_clusters_own_facts() -> 
                  "What's the address of the office?", "Where can I park?"):
         assert "?ours" in intents(words(text)), text
     assert "?ours" not in intents(words("How do clusters address their members' needs?"))
+
+
+def test_a_verb_with_a_transparent_prefix_also_means_its_base_verb() -> None:
+    assert prefixed_verb_base("mitgestalten") == "gestalten"
+    assert prefixed_verb_base("weiterentwickeln") == "entwickeln"
+    for word in ("umsetzen", "mitglied", "mitgliedern", "zusammenarbeit", "mitmachen"):
+        assert prefixed_verb_base(word) is None, word  # "machen" is a function word
+    keys = Analyser(frozenset()).terms("mitzugestalten")[0].keys
+    assert keys["mitgestalten"] == 1.0 and 0 < keys["gestalten"] < 1.0
 
 
 def test_our_and_a_fact_asked_must_be_in_one_clause_to_ask_for_this_clusters_fact() -> None:
