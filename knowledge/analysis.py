@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from knowledge.language import (
@@ -68,6 +68,12 @@ NUMBER_WORDS = frozenset("""
 # noun may say what one compound of the two says (Wissensarten, Netzwerkaufbau)
 COMPOUND_LINKS = frozenset({"von", "vom", "der", "des", "eines", "einer"})
 LINKING_LETTERS = ("", "s", "n", "en", "es")
+# German particles that end a clause when their verb is split ("Wie hängen ... zusammen?")
+SEPARABLE_PARTICLES = frozenset({
+    "ab", "an", "auf", "aus", "bei", "dar", "durch", "ein", "fest", "her", "heraus", "hin",
+    "los", "mit", "nach", "raus", "rein", "um", "voran", "vorbei", "vor", "weiter",
+    "zurueck", "zusammen", "zu"})
+_PARTICLE_CLAUSE = re.compile(r"[,;:!?.\u2013\u2014]")
 MAX_CACHED = 200_000  # words whose analysis an Analyser keeps
 
 
@@ -289,13 +295,37 @@ class Analyser:
                 if joined:
                     word, skip = joined, following[0]
             result.extend(self.word_terms(word, mixed_case and capital and index > 0))
+        folded = [word for word, _ in found]
+        if joining and result and not SEPARABLE_PARTICLES.isdisjoint(folded):
+            self._join_separable_verbs(text, result)
         if len(result) > 1:
             self._phrases(result)
-        folded = [word for word, _ in found]
         if not INTENT_CUES.isdisjoint(folded):
             for key in sorted(intents(clause_words(text, folded))):
                 result.append(intent_term(key))
         return result
+
+    def _join_separable_verbs(self, text: str, result: list[Term]) -> None:
+        """A verb whose particle ends its clause ("Wie hängen Netzwerke und Cluster
+        zusammen?", "Womit fängt man an, wenn ...") as the verb it forms with it, when the
+        knowledge base knows that verb (zusammenhängen, anfangen); the verb as written stays
+        a weaker key, as a phrasing that splits it too is read."""
+        for part in _PARTICLE_CLAUSE.split(text):
+            clause = [word for word, _ in _tokens(part)]
+            if len(clause) < 3 or clause[-1] not in SEPARABLE_PARTICLES:
+                continue
+            for at, term in enumerate(result):
+                if term.intent or term.word not in clause[:-1]:
+                    continue
+                joined = self.word_terms(clause[-1] + term.word)
+                if len(joined) != 1 or joined[0].own == term.own or (
+                        joined[0].own not in self.index_keys):
+                    continue
+                keys = dict(joined[0].keys)
+                for key, strength in term.keys.items():
+                    _add(keys, key, strength * DERIVATION_WEIGHT)
+                result[at] = replace(joined[0], keys=keys)
+                break
 
     def _joined(self, word: str, following: str) -> str | None:
         """Two neighbours that form one known word ("Lebens Zyklus", "E Mobilitaet")."""

@@ -199,6 +199,15 @@ def test_a_noun_of_a_noun_meets_the_compound_of_the_two(matcher: Matcher) -> Non
     assert match.entry is not None and match.entry.id == "knowledge_kinds"
 
 
+def test_a_verb_split_by_its_particle_is_read_as_one(matcher: Matcher) -> None:
+    # "hängen ... zusammen" is "zusammenhängen", which the cluster-or-network entry says;
+    # read as "hängen" it was a "did you mean" between two other entries
+    for question in ("Wie hängen Netzwerke und Cluster eigentlich zusammen?",
+                     "Hängen Cluster und Netzwerke zusammen?"):
+        match = matcher.match(question, "de")
+        assert match.entry is not None and match.entry.id == "cluster_vs_network", question
+
+
 def test_a_first_person_verb_is_not_read_as_a_rare_noun(matcher: Matcher) -> None:
     # Ding lists "Finanziere" as a plural of "Finanzier" (funder); "Wie finanziere ich ..."
     # asks how to fund a cluster
