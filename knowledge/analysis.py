@@ -74,6 +74,7 @@ SEPARABLE_PARTICLES = frozenset({
     "los", "mit", "nach", "raus", "rein", "um", "voran", "vorbei", "vor", "weiter",
     "zurueck", "zusammen", "zu"})
 _PARTICLE_CLAUSE = re.compile(r"[,;:!?.\u2013\u2014]")
+_CLAUSE_LAST = re.compile(r"([^\W_]+)\W*?(?:[,;:!?.\u2013\u2014]|$)")  # a clause's last word
 MAX_CACHED = 200_000  # words whose analysis an Analyser keeps
 
 
@@ -296,7 +297,8 @@ class Analyser:
                     word, skip = joined, following[0]
             result.extend(self.word_terms(word, mixed_case and capital and index > 0))
         folded = [word for word, _ in found]
-        if joining and result and not SEPARABLE_PARTICLES.isdisjoint(folded):
+        if joining and result and not SEPARABLE_PARTICLES.isdisjoint(folded) and any(
+                fold(last) in SEPARABLE_PARTICLES for last in _CLAUSE_LAST.findall(text)):
             self._join_separable_verbs(text, result)
         if len(result) > 1:
             self._phrases(result)
