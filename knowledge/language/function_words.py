@@ -124,8 +124,12 @@ COMPARE = "?compare"
 # amount, a date, a place, a person or a "what is" asked for — the talk cannot know it, a
 # manager's own entry can (issue #12)
 OUR_WORDS = frozenset({"unser", "unsere", "unserem", "unseren", "unserer", "unseres", "our",
-                       "ours"})
-OUR_PAIRS = frozenset({("bei", "uns")})
+                       "ours",
+                       # ... and the cluster a member asks the bot about: "euer Büro" (not
+                       # "Ihr", also "her" and "their"; not "your", also anyone's: "What does
+                       # your network need to last?")
+                       "euer", "eure", "eurem", "euren", "eurer", "eures"})
+OUR_PAIRS = frozenset({("bei", "uns"), ("bei", "euch")})
 # the office's opening hours, address, directions and parking are this cluster's own
 # facts whoever asks ("Wie sind die Öffnungszeiten?", "Where can I park?"): no talk says them
 OFFICE_WORDS = frozenset({"oeffnungszeit", "oeffnungszeiten", "sprechzeit", "sprechzeiten",
@@ -148,6 +152,7 @@ DEFINE_PAIRS = frozenset({("was", "ist"), ("was", "sind"), ("was", "bedeutet"),
                           ("was", "heisst"), ("what", "is"), ("what", "are"),
                           ("what", "does"), ("what", "s")})
 DEFINE = "?what"
+WHAT_DOES = ("what", "does")
 FACT_INTENTS = frozenset({AMOUNT, "?when", "?where", "?who", DEFINE})
 # "was versteht man unter ...", "was meint ihr mit ...", "what do you mean by ...": a word
 # that asks for a meaning, anywhere in a question that has a "was"/"what"
@@ -240,6 +245,7 @@ def intents(folded: list[str]) -> set[str]:
 def _clause_intents(folded: list[str]) -> set[str]:
     found = {INTENT_OF[word] for number, word in enumerate(folded)
              if word in INTENT_OF and (number == 0 or word not in CONJUNCTION_TOO)}
+    what_is = False  # "what is/are", not only "what does" (see below)
     for pair in zip(folded, folded[1:], strict=False):
         if pair in AMOUNT_PAIRS:
             found.add(AMOUNT)
@@ -247,6 +253,7 @@ def _clause_intents(folded: list[str]) -> set[str]:
             found.add(DURATION)
         elif pair in DEFINE_PAIRS or pair[0] == "whats":
             found.add(DEFINE)
+            what_is = what_is or pair != WHAT_DOES
         elif pair in NOW_PAIRS:
             found.add("?now")
         if pair in OFFICE_PAIRS:
@@ -261,7 +268,11 @@ def _clause_intents(folded: list[str]) -> set[str]:
     if present & HOW_WORDS and (_joins_oneself(folded) or (
             present & MEMBER_WORDS and present & BECOME_WORDS)):
         found.update((OURS, JOIN))
-    if found & FACT_INTENTS and (present & OUR_WORDS or any(
+    # "what does our ..." asks for a fact of ours only when it asks what something means
+    # ("What does our logo mean?"): "What does our network need to last?" is the talk's topic
+    asks_fact = found & FACT_INTENTS - {DEFINE} or (DEFINE in found and (
+        what_is or present & MEANING_WORDS))
+    if asks_fact and (present & OUR_WORDS or any(
             pair in OUR_PAIRS for pair in zip(folded, folded[1:], strict=False))):
         found.add(OURS)
     if DEFINE not in found and (

@@ -276,6 +276,15 @@ def test_our_and_a_fact_asked_must_be_in_one_clause_to_ask_for_this_clusters_fac
         assert "?ours" in asked(text), text
 
 
+def test_euer_asks_for_this_clusters_fact_and_what_does_our_only_for_a_meaning() -> None:
+    for text in ("Wie hoch ist euer Mitgliedsbeitrag?", "Wer ist bei euch Ansprechpartner?",
+                 "Wann ist euer nächstes Treffen?", "What does our logo mean?"):
+        assert "?ours" in intents(words(text)), text
+    for text in ("What does our network need to last?", "Wie finanziert ihr euer Cluster?",
+                 "What is your biggest risk as a cluster?"):  # "your": anyone's
+        assert "?ours" not in intents(words(text)), text
+
+
 def test_a_price_is_asked_by_price_words_or_how_much_not_by_costs_alone() -> None:
     assert "?price" in intents(words("Was kostet die Mitgliedschaft?"))
     assert "?price" in intents(words("How much does it cost?"))
