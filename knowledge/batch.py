@@ -31,11 +31,11 @@ from knowledge.language.function_words import (
     CLAUSE,
     DROPPED,
     INTENT_CUES,
-    INTENT_WORDS,
     TOPIC_WORDS,
     ends_clause,
     intents,
     is_function_word,
+    is_intent_word,
 )
 
 SEPARATOR = "\x00"  # between two texts in their concatenation (no word character)
@@ -290,7 +290,7 @@ def _intents(builder: _Builder, word_list: list[str], words: np.ndarray, texts: 
     has_cue = np.zeros(int(texts.max(initial=0)) + 1, dtype=bool)
     has_cue[texts[cue[words]]] = True
     cue_texts = np.flatnonzero(has_cue)
-    signal = np.array([word in INTENT_WORDS for word in word_list], dtype=bool)
+    signal = np.array([is_intent_word(word) for word in word_list], dtype=bool)
     pattern = np.where(signal[words], words, -1)
     # a gap word after TOPIC_WORDS + 1 gap words of its text: it changes no intent
     gap = pattern == -1

@@ -70,6 +70,17 @@ CHAT_SPELLINGS: dict[str, tuple[str, ...]] = {
     "unsrem": ("unserem",), "unsrer": ("unserer",),
     "mgmt": ("management",), "mngmt": ("management",), "mgr": ("manager",),
     "govt": ("government",),
+    # chat abbreviations and fillers, which otherwise count as rare words no entry knows
+    "acc": ("according",), "bc": ("because",), "cuz": ("because",), "coz": ("because",),
+    "tho": ("though",), "thru": ("through",), "esp": ("especially",),
+    "sth": ("something",), "smth": ("something",), "sb": ("somebody",), "smb": ("somebody",),
+    "rn": ("right", "now"), "asap": ("as", "soon", "as", "possible"), "approx": ("about",),
+    "btw": (), "imo": (), "idk": (), "nvm": (), "lol": (), "omg": (), "yeah": (), "yep": (),
+    "nope": (), "ya": (),
+    "vllt": ("vielleicht",), "evtl": ("eventuell",), "bzgl": ("bezueglich",),
+    "zb": ("zum", "beispiel"), "eig": ("eigentlich",), "eigtl": ("eigentlich",),
+    "iwie": ("irgendwie",), "bissl": ("bisschen",), "kannste": ("kannst", "du"),
+    "weisste": ("weisst", "du"), "nee": ("nein",),
 }
 
 # intent key -> words (folded) that ask for it; "wie viele"/"how many" are handled as pairs
@@ -138,6 +149,14 @@ OFFICE_WORDS = frozenset({"oeffnungszeit", "oeffnungszeiten", "sprechzeit", "spr
 OFFICE_PAIRS = frozenset({("opening", "hours"), ("office", "hours"), ("phone", "number"),
                           ("postal", "address"), ("address", "of"), ("your", "address"),
                           ("i", "park"), ("we", "park"), ("to", "park")})
+# the next meeting or event ("Wann ist das nächste Netzwerktreffen?", "When is the next
+# meeting?"): this cluster's calendar, which no talk knows ("der nächste Schritt nach dem
+# Workshop" is no event: the event word must follow within two words)
+NEXT_WORDS = frozenset({"next", "upcoming", "naechste", "naechsten", "naechster", "naechstes",
+                        "kommende", "kommenden", "kommender", "kommendes"})
+EVENT_ENDINGS = ("treffen", "meeting", "meetings", "veranstaltung", "veranstaltungen", "termin",
+                 "termine", "event", "events", "stammtisch", "sitzung", "konferenz",
+                 "conference", "tagung", "workshop", "workshops")
 OURS = "?ours"
 # how to become a member ("Wie werde ich Mitglied?", "How do we join?"): this cluster's own
 # procedure, which a manager's entry can say and the talk cannot — a fact about this
@@ -172,26 +191,34 @@ INTENT_OF = {word: key for key, group in INTENTS.items() for word in group}
 INTENT_CUES = (frozenset(INTENT_OF)
                | {pair[0] for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | BENEFIT_PAIRS
                   | COMPARE_PAIRS | DURATION_PAIRS | OFFICE_PAIRS}
-               | OFFICE_WORDS
+               | OFFICE_WORDS | NEXT_WORDS
                | MEANING_WORDS | DEFINE_WORDS | EXPLAIN_WORDS | COST_WORDS | {"whats"})
 DROPPED = FUNCTION_WORDS | frozenset(INTENT_OF)  # and every one-letter word
-# between two clauses of a folded word sequence (clause_marks): no word, as folding makes none
+# between two clauses of a folded word sequence (analysis.clause_words): no word, as folding
+# makes none
 CLAUSE = "|"
+TOPIC_WORDS = 3  # a clause of this many words or fewer names a topic: "Unser Büro:"
 # a white-space piece that ends a clause: "?", "!", ";", ":" at its end, or a dash of its own
 # ("Unsere Mitglieder sind enttäuscht – was ist da los?"); not ".", which ends "z. B." too
-TOPIC_WORDS = 3  # a clause of this many words or fewer names a topic: "Unser Büro:"
 _CLAUSE_END = re.compile(r"(?:[?!;:]|^[-\u2013\u2014]+)$")
 
 
-# every word intents() looks at: any other word only separates its neighbours, so texts
+# every word intents() looks at, besides event words (is_intent_word): any other word only
+# separates its neighbours, so texts
 # that differ in other words alone have the same intents (an index analyses many at once)
 INTENT_WORDS = (frozenset(INTENT_OF) | {CLAUSE} | OUR_WORDS | MEANING_WORDS | QUESTION_WHAT
                 | DEFINE_WORDS | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS | BECOME_WORDS
-                | JOIN_WORDS | SELF_WORDS | COST_WORDS | OFFICE_WORDS
+                | JOIN_WORDS | SELF_WORDS | COST_WORDS | OFFICE_WORDS | NEXT_WORDS
                 | frozenset().union(*WHAT_COSTS) | {"whats", "to"}
                 | {word for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | OUR_PAIRS
                    | BENEFIT_PAIRS | COMPARE_PAIRS | DURATION_PAIRS | OFFICE_PAIRS
                    for word in pair})
+
+
+def is_intent_word(word: str) -> bool:
+    """Whether intents() looks at a folded word (INTENT_WORDS, and words that name an event,
+    which compounds make too many to list: "Netzwerktreffen", "Mitgliederversammlungstermin")."""
+    return word in INTENT_WORDS or word.endswith(EVENT_ENDINGS)
 
 
 def is_function_word(word: str) -> bool:
@@ -202,6 +229,12 @@ def is_function_word(word: str) -> bool:
 # English "when" asks for a date only as a question's first word: inside a sentence it is
 # mostly a conjunction ("why join when the concept is in place?"); German has "wann"/"wenn"
 CONJUNCTION_TOO = frozenset({"when"})
+
+
+def _names_the_next_event(folded: list[str]) -> bool:
+    return any(word in NEXT_WORDS and any(
+        following.endswith(EVENT_ENDINGS) for following in folded[number + 1:number + 3])
+        for number, word in enumerate(folded))
 
 
 def _joins_oneself(folded: list[str]) -> bool:
@@ -263,7 +296,7 @@ def _clause_intents(folded: list[str]) -> set[str]:
         elif pair in COMPARE_PAIRS:
             found.add(COMPARE)
     present = set(folded)
-    if present & OFFICE_WORDS:
+    if present & OFFICE_WORDS or _names_the_next_event(folded):
         found.add(OURS)
     if present & HOW_WORDS and (_joins_oneself(folded) or (
             present & MEMBER_WORDS and present & BECOME_WORDS)):

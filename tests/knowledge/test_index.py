@@ -32,6 +32,8 @@ TRICKY = (
     # clauses: a long one read alone, a short one (a topic) with the next
     "Unsere Firmen klagen laut über Lärm – wer ist zuständig?",
     "Unser Büro: wann ist es offen? Frage! Unser sehr, sehr lieber Beitrag; was kostet er?",
+    # the next event (a compound the intents see), not the next step
+    "Wann ist das nächste Netzwerktreffen? Der nächste Schritt nach dem Workshop?",
 )
 
 

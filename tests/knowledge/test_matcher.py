@@ -102,11 +102,23 @@ def test_close_candidates_are_two_entries_and_no_answer(matcher: Matcher) -> Non
     assert len(ranked) >= 2 and ranked[0][0] >= ranked[1][0]
 
 
-@pytest.mark.parametrize("question", ["When is the next network meeting?",
-                                      "Wann ist das nächste Netzwerktreffen?"])
-def test_a_date_no_entry_gives_gets_no_did_you_mean(matcher: Matcher, question: str) -> None:
-    match = matcher.match(question)
+def test_a_date_no_entry_gives_gets_no_did_you_mean(matcher: Matcher) -> None:
+    match = matcher.match("Wann wurde ELMOS gegründet?")
     assert match.entry is None and not match.close and match.suggestions
+
+
+@pytest.mark.parametrize("question", ["When is the next network meeting?",
+                                      "Wann ist das nächste Netzwerktreffen?",
+                                      "Wann ist der nächste Stammtisch?"])
+def test_the_next_meeting_is_this_clusters_own_fact(matcher: Matcher, question: str) -> None:
+    # the cluster's calendar: no talk entry, no "did you mean", the management knows
+    match = matcher.match(question)
+    assert match.entry is None and not match.close and match.about_this_cluster
+
+
+def test_the_next_step_after_a_workshop_is_no_event(matcher: Matcher) -> None:
+    match = matcher.match("Was ist der nächste Schritt nach dem Workshop?")
+    assert not match.about_this_cluster and match.suggestions
 
 
 def test_when_inside_a_sentence_asks_for_no_date() -> None:
@@ -394,3 +406,17 @@ def test_chat_spellings_are_read_as_the_words_they_stand_for(
     # "fur" is no English fur, "heist" no robbery, "mgmt" no unknown word
     match = matcher.match(question, lang)
     assert match.entry is not None and match.entry.id == entry
+
+
+@pytest.mark.parametrize(("plain", "chatty"), [
+    ("Which kinds of knowledge matter according to the talk?",
+     "which kinds of knowledge matter acc to the talk lol"),
+    ("Wie finanziert sich ein Cluster eigentlich?", "wie finanziert sich ein cluster eigtl"),
+    ("Was gehört zum Beispiel in einen Aktionsplan?", "was gehört zb in nen aktionsplan"),
+])
+def test_chat_abbreviations_and_fillers_change_no_decision(
+        matcher: Matcher, plain: str, chatty: str) -> None:
+    # "acc", "lol", "eigtl", "zb" are no rare words that no entry knows
+    expected, got = matcher.match(plain), matcher.match(chatty)
+    assert expected.entry is not None and got.entry is not None
+    assert got.entry.id == expected.entry.id
