@@ -73,6 +73,9 @@ SEPARABLE_PARTICLES = frozenset({
     "ab", "an", "auf", "aus", "bei", "dar", "durch", "ein", "fest", "her", "heraus", "hin",
     "los", "mit", "nach", "raus", "rein", "um", "voran", "vorbei", "vor", "weiter",
     "zurueck", "zusammen", "zu"})
+# a split verb's particle ends its clause at a comma too ("Womit fängt man an, wenn ..."),
+# unlike the clauses of intents (function_words.ends_clause: "Wer ist bei uns, also im
+# Cluster, Ansprechpartner?" is one question)
 _PARTICLE_CLAUSE = re.compile(r"[,;:!?.\u2013\u2014]")
 _CLAUSE_LAST = re.compile(r"([^\W_]+)\W*?(?:[,;:!?.\u2013\u2014]|$)")  # a clause's last word
 MAX_CACHED = 200_000  # words whose analysis an Analyser keeps

@@ -201,11 +201,9 @@ TOPIC_WORDS = 3  # a clause of this many words or fewer names a topic: "Unser B�
 # a white-space piece that ends a clause: "?", "!", ";", ":" at its end, or a dash of its own
 # ("Unsere Mitglieder sind enttäuscht – was ist da los?"); not ".", which ends "z. B." too
 _CLAUSE_END = re.compile(r"(?:[?!;:]|^[-\u2013\u2014]+)$")
-
-
 # every word intents() looks at, besides event words (is_intent_word): any other word only
-# separates its neighbours, so texts
-# that differ in other words alone have the same intents (an index analyses many at once)
+# separates its neighbours, so texts that differ in other words alone have the same intents
+# (an index analyses many at once)
 INTENT_WORDS = (frozenset(INTENT_OF) | {CLAUSE} | OUR_WORDS | MEANING_WORDS | QUESTION_WHAT
                 | DEFINE_WORDS | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS | BECOME_WORDS
                 | JOIN_WORDS | SELF_WORDS | COST_WORDS | OFFICE_WORDS | NEXT_WORDS
