@@ -44,6 +44,7 @@ from knowledge.language import (
     weighted_translations,
     words,
 )
+from knowledge.language.compounds import LINKS
 from knowledge.language.folding import RAW_TOKEN
 from knowledge.language.function_words import CLAUSE, DROPPED, INTENT_CUES, ends_clause
 from knowledge.language.typos import everyday_spelling
@@ -67,7 +68,6 @@ NUMBER_WORDS = frozenset("""
 # "Arten von Wissen", "Aufbau eines Netzwerks": a German noun, one of these, and another
 # noun may say what one compound of the two says (Wissensarten, Netzwerkaufbau)
 COMPOUND_LINKS = frozenset({"von", "vom", "der", "des", "eines", "einer"})
-LINKING_LETTERS = ("", "s", "n", "en", "es")
 # German particles that end a clause when their verb is split ("Wie hängen ... zusammen?")
 SEPARABLE_PARTICLES = frozenset({
     "ab", "an", "auf", "aus", "bei", "dar", "durch", "ein", "fest", "her", "heraus", "hin",
@@ -76,8 +76,9 @@ SEPARABLE_PARTICLES = frozenset({
 # a split verb's particle ends its clause at a comma too ("Womit fängt man an, wenn ..."),
 # unlike the clauses of intents (function_words.ends_clause: "Wer ist bei uns, also im
 # Cluster, Ansprechpartner?" is one question)
-_PARTICLE_CLAUSE = re.compile(r"[,;:!?.\u2013\u2014]")
-_CLAUSE_LAST = re.compile(r"([^\W_]+)\W*?(?:[,;:!?.\u2013\u2014]|$)")  # a clause's last word
+_PARTICLE_MARKS = "[,;:!?.\u2013\u2014]"
+_PARTICLE_CLAUSE = re.compile(_PARTICLE_MARKS)
+_CLAUSE_LAST = re.compile(rf"([^\W_]+)\W*?(?:{_PARTICLE_MARKS}|$)")  # a clause's last word
 MAX_CACHED = 200_000  # words whose analysis an Analyser keeps
 
 
@@ -202,15 +203,19 @@ def folded_forms(raw: str) -> tuple[str, ...]:
 def clause_words(text: str, folded: list[str]) -> list[str]:
     """A text's folded words (`folded`) with a CLAUSE mark after every white-space piece
     that ends a clause, for intents(): as an index marks its texts (knowledge.batch)."""
-    pieces = text.split()
-    if not any(ends_clause(piece) for piece in pieces[:-1]):
+    if _INNER_MARK.search(text) is None:
         return folded  # one clause (a mark at the very end ends nothing more)
     marked: list[str] = []
-    for piece in pieces:
+    for piece in text.split():
         marked.extend(form for raw in RAW_TOKEN.findall(piece) for form in folded_forms(raw))
         if ends_clause(piece):
             marked.append(CLAUSE)
     return marked
+
+
+# a mark that may end a clause before another piece (ends_clause decides; most questions
+# have none, and one search of the text is cheaper than a test of every piece)
+_INNER_MARK = re.compile(r"[?!;:\-\u2013\u2014]\s+\S")
 
 
 class _KnownWords:
@@ -347,7 +352,7 @@ class Analyser:
         eines Netzwerks" (Netzwerkaufbau): the modifier, as written or as its lemma, with a
         linking letter or none, before the head."""
         for first in dict.fromkeys((modifier, self.lemma(modifier))):
-            for link in LINKING_LETTERS:
+            for link in LINKS:
                 compound = first + link + head
                 if self.lemma(compound) in self.index_keys:
                     return compound
