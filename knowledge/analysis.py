@@ -46,7 +46,16 @@ from knowledge.language import (
 )
 from knowledge.language.compounds import LINKS
 from knowledge.language.folding import RAW_TOKEN
-from knowledge.language.function_words import CLAUSE, DROPPED, INTENT_CUES, ends_clause
+from knowledge.language.function_words import (
+    CLAUSE,
+    DROPPED,
+    INTENT_CUES,
+    SOURCE_WORDS,
+    ends_clause,
+    source_references,
+)
+from knowledge.language.lemmas import clipped_first_person
+from knowledge.language.synonyms import synonyms
 from knowledge.language.typos import everyday_spelling
 
 PHRASE_WEIGHT = 1.0
@@ -54,6 +63,14 @@ PART_SHARE = 0.5  # a known compound's parts, as extra keys
 DIGIT_WEIGHT = 0.3
 UMLAUT_WEIGHT = 0.8
 DERIVATION_WEIGHT = 0.8  # "Spezialisierung" ~ "spezialisieren", "mitgestalten" ~ "gestalten"
+# a thesaurus synonym of a question's word that the knowledge base uses ("Schwierigkeiten"
+# ~ "Herausforderungen", "in charge" ~ "responsible"): a weak key, since a thesaurus lists
+# every sense of a word. Chosen on the dev set's tuning part: 0.25 answered 3 more of 302
+# questions at the same out-of-scope rejection (110 of 115), 0.4 turned down 2 fewer of 115;
+# the first two such synonyms of a word did all of it, and every key costs a look-up over
+# all entries (all synonyms made a question at 10,000 entries a quarter slower)
+THESAURUS_WEIGHT = 0.25
+MAX_THESAURUS_KEYS = 2
 NAME_MAX_ZIPF = 4.5  # a word no dictionary lists is a name below this frequency (Nokia)
 # "Know-how", "Follow-up": a hyphenated word whose parts alone would all be dropped
 _HYPHENATED = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
@@ -218,6 +235,29 @@ def clause_words(text: str, folded: list[str]) -> list[str]:
 _INNER_MARK = re.compile(r"[?!;:\-\u2013\u2014]\s+\S")
 
 
+def _unclipped_verbs(found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """A question's words with a verb clipped before "ich" ("was brauch ich") as its
+    infinitive (lemmas.clipped_first_person), not as the noun "Brauch"."""
+    unclipped = list(found)
+    for at in range(len(found) - 1):
+        word, capital = found[at]
+        if found[at + 1][0] == "ich" and word not in DROPPED:
+            verb = clipped_first_person(word)
+            if verb is not None:
+                unclipped[at] = (verb, capital)
+    return unclipped
+
+
+def _without_source_references(content: list[tuple[int, str, bool]],
+                               found: list[tuple[str, bool]]) -> list[tuple[int, str, bool]]:
+    """A question's content words without those that name the talk as its source
+    ("according to the talk", function_words.source_references), unless nothing else is
+    left: "Was sagt der Vortrag?" asks about the talk."""
+    references = source_references([word for word, _ in found])
+    kept = [word for word in content if word[0] not in references]
+    return kept if kept else content
+
+
 class _KnownWords:
     """Whether the lexicon lists a word: only two such words can form one of its phrases,
     so a pair with a word nobody knows is not looked up (a look-up that fails costs a
@@ -285,13 +325,17 @@ class Analyser:
         if "-" in text:
             text = joined_hyphens(text)
         found = _tokens(text)
+        joining = bool(self.index_keys)
+        if joining and any(word == "ich" for word, _ in found):
+            found = _unclipped_verbs(found)
         mixed_case = text not in (text.lower(), text.upper())
         content = [(index, word, capital) for index, (word, capital) in enumerate(found)
                    if word not in DROPPED and len(word) > 1]
+        if joining and not SOURCE_WORDS.isdisjoint(word for word, _ in found):
+            content = _without_source_references(content, found)
         result: list[Term] = []
         skip = -1
         last = len(content) - 1
-        joining = bool(self.index_keys)
         for position, (index, word, capital) in enumerate(content):
             if index <= skip:
                 continue
@@ -396,6 +440,11 @@ class Analyser:
                         general = min(general, general_weight(everyday))
         keys: dict[str, float] = {}
         self._with_translations(keys, own, 1.0)
+        if self.index_keys:  # a question's word: its synonyms the knowledge base uses
+            used = [synonym for synonym in synonyms(own) if synonym in self.own]
+            for synonym in used[:MAX_THESAURUS_KEYS]:
+                if keys.get(synonym, 0.0) < THESAURUS_WEIGHT:
+                    keys[synonym] = THESAURUS_WEIGHT
         for verb in (derived_verb(own), prefixed_verb_base(own)):
             if verb is not None:
                 self._with_translations(keys, verb, DERIVATION_WEIGHT)

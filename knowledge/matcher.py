@@ -46,7 +46,7 @@ from knowledge.index import Index, build, term_weight
 from knowledge.language import TypoRepair, detect_language
 from knowledge.language.function_words import JOIN, OURS, PRICE
 
-CONFIDENT_SCORE = 55
+CONFIDENT_SCORE = 56
 CLOSE_MIN_SCORE = 42
 CLOSE_MARGIN = 8.0  # points between the best two entries
 CLOSE_SUPPORT_RATIO = 0.75  # ... and talks about the question in nearly as many phrasings

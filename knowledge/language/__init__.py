@@ -7,6 +7,7 @@ Modules (each says why it does what it does):
 - inflection, lemmas: one lemma key per word, without Snowball's collisions
 - compounds: German compounds split against the lexicon
 - bridge: German <-> English translations and round-trip synonyms
+- synonyms: same-language synonyms from a thesaurus (built by scripts/build_synonyms.py)
 - weights: general-language word weights from Zipf frequencies
 - typos: rapidfuzz repair that leaves correctly spelt words alone
 - concepts: term-level matching API (language-neutral keys with weights)

@@ -34,7 +34,7 @@ GERMAN = frozenset("""
     liegt steckt merkt merken macht machen tun gibts eben immer oft sehr bloss irgendwie
     sozusagen ok okay tag heute gestern ja nein ne nen nem ner nix nichts wat isn denn dann
     usw bzw etc eher alles laut kurze kurzer mich dich sich selbst selber wieder weiter
-    einmal mehrere manche jeder jede jedes jeden jedem
+    einmal mehrere manche jeder jede jedes jeden jedem zufolge gemaess
 """.split())
 
 ENGLISH = frozenset("""
@@ -47,7 +47,7 @@ ENGLISH = frozenset("""
     while will with would you your yours hello hi hey info information question questions
     topic actually really exactly briefly basically anyway anything something
     stuff thing things ok okay today explained explanation now yes s t d ll re ve m
-    etc vs lot lots meaning define defined
+    etc vs lot lots meaning define defined according
 """.split())
 
 FUNCTION_WORDS = GERMAN | ENGLISH
@@ -185,6 +185,46 @@ EXPLAIN_WORDS = frozenset({"erklaer", "erklaere", "erklaeren", "erklaert", "erla
                            "erlaeutere", "explain"})
 HOW_WORDS = frozenset({"wie", "how"})
 INTENT_OF = {word: key for key, group in INTENTS.items() for word in group}
+
+
+# a question that names the talk as its source ("according to the talk", "laut Vortrag",
+# "from the slides", "what does the speaker say about …") asks about its topic, not about
+# the talk: the talk's word is then no content. Only in such a phrase and beside other
+# content: "Wer hat den Vortrag gehalten?" and "What is the talk about?" ask about the talk
+SOURCE_WORDS = frozenset({"talk", "talks", "presentation", "slides", "slide", "speaker",
+                          "lecture", "vortrag", "vortrags", "referent", "referentin",
+                          "redner", "rednerin", "praesentation", "folie", "folien"})
+SOURCE_BEFORE = frozenset({"according", "laut", "gemaess", "in", "im", "from", "aus", "on",
+                           "auf", "per"})
+SOURCE_AFTER = frozenset({"zufolge"})
+SAYS_WORDS = frozenset({"say", "says", "said", "sagt", "sagen", "meint", "mention",
+                        "mentions", "mentioned", "erwaehnt", "claim", "claims"})
+
+
+def source_references(folded: list[str]) -> set[int]:
+    """The positions of the words in `folded` that only name the talk as the question's
+    source: the talk's word up to three words after "laut", "according (to)", "in", "from"
+    with only function words between ("according to the talk", "in this presentation";
+    not "in PowerPoint alle Folien") or before "zufolge", and one that
+    says something ("the slides say", "sagt der Referent"), with its saying verb."""
+    found: set[int] = set()
+    for number, word in enumerate(folded):
+        if word not in SOURCE_WORDS:
+            continue
+        before = folded[max(0, number - 3):number]
+        after = folded[number + 1:number + 3]
+        cue = next((at for at in range(len(before) - 1, -1, -1) if before[at] in SOURCE_BEFORE),
+                   None)
+        if cue is not None and all(word in FUNCTION_WORDS for word in before[cue + 1:]) or (
+                after[:1] and after[0] in SOURCE_AFTER):
+            found.add(number)
+        for at, near in [*enumerate(before, number - len(before)),
+                         *enumerate(after, number + 1)]:
+            if near in SAYS_WORDS:
+                found.update((number, at))
+    return found
+
+
 
 
 # every word that can start an intent (a cheap test before looking for one)

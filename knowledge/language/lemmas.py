@@ -114,6 +114,14 @@ def german_verb(word: str) -> str | None:
     return None
 
 
+def clipped_first_person(word: str) -> str | None:
+    """The infinitive of a German verb whose first person a chat writes without its -e
+    before "ich" ("was brauch ich", "glaub ich nicht"), or None: "Brauch" and "Glaube" are
+    nouns too, and "find" an English word, so a caller asks only for a word before "ich"."""
+    candidate = word + "en"
+    return candidate if len(word) >= 3 and _infinitive(candidate) else None
+
+
 def _zipf_de(word: str) -> float:
     record = lexicon().get(word)
     return record.zipf_de if record is not None else 0.0

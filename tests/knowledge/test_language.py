@@ -24,7 +24,10 @@ from knowledge.language import (
     weighted_translations,
     words,
 )
+from knowledge.language.function_words import source_references
+from knowledge.language.lemmas import clipped_first_person
 from knowledge.language.lexicon import Lexicon
+from knowledge.language.synonyms import synonyms
 from knowledge.language.typos import everyday_spelling
 
 
@@ -312,3 +315,33 @@ def test_noisy_translations_of_core_words_weigh_less() -> None:
     own = dict(weighted_translations("keep", {"aufbewahren", "reservieren"}))  # the KB's words
     assert own["reservieren"] == plain["reservieren"]
     assert own["aufheben"] < plain["aufheben"]
+
+
+def test_the_thesaurus_gives_synonyms_of_the_same_language() -> None:
+    assert {"unternehmen", "firma"} <= set(synonyms("betrieb"))
+    assert "herausforderung" in synonyms("schwierigkeit")
+    assert "foerderung" in synonyms("zuschuss")
+    assert synonyms("zorblat") == ()
+
+
+def test_only_a_reference_to_the_talk_is_marked_as_naming_the_source() -> None:
+    def marked(text: str) -> list[str]:
+        folded = text.split()
+        return [folded[at] for at in sorted(source_references(folded))]
+    assert marked("what kinds of knowledge matter according to the talk") == ["talk"]
+    assert marked("welche wissensarten gibt es laut vortrag") == ["vortrag"]
+    assert marked("dem vortrag zufolge") == ["vortrag"]
+    assert marked("what do the slides say about action plans") == ["slides", "say"]
+    assert marked("was sagt der referent zum monitoring") == ["sagt", "referent"]
+    assert marked("wer hat den vortrag gehalten") == []
+    assert marked("why do heads count for more than slides") == []
+    assert marked("wie bekomme ich in powerpoint alle folien ins gleiche layout") == []
+
+
+def test_a_verb_clipped_before_ich_is_read_as_its_infinitive() -> None:
+    assert clipped_first_person("brauch") == "brauchen"
+    assert clipped_first_person("glaub") == "glauben"
+    assert clipped_first_person("zorblat") is None
+    analyser = Analyser(frozenset({"brauchen", "brauch"}), index_keys=frozenset({"brauchen"}))
+    assert [t.own for t in analyser.terms("was brauch ich")] == ["brauchen"]
+    assert [t.own for t in analyser.terms("ein alter Brauch")] == ["alter", "brauch"]

@@ -413,6 +413,9 @@ def test_chat_spellings_are_read_as_the_words_they_stand_for(
      "which kinds of knowledge matter acc to the talk lol"),
     ("Wie finanziert sich ein Cluster eigentlich?", "wie finanziert sich ein cluster eigtl"),
     ("Was gehört zum Beispiel in einen Aktionsplan?", "was gehört zb in nen aktionsplan"),
+    # a verb clipped before "ich" is the verb, not the noun "Brauch"
+    ("Welche Fähigkeiten brauche ich als Clustermanager?",
+     "welche faehigkeiten brauch ich als clustermanager"),
 ])
 def test_chat_abbreviations_and_fillers_change_no_decision(
         matcher: Matcher, plain: str, chatty: str) -> None:
@@ -420,3 +423,41 @@ def test_chat_abbreviations_and_fillers_change_no_decision(
     expected, got = matcher.match(plain), matcher.match(chatty)
     assert expected.entry is not None and got.entry is not None
     assert got.entry.id == expected.entry.id
+
+
+@pytest.mark.parametrize(("plain", "sourced"), [
+    ("How do clusters get money?", "how do clusters get money acc to the talk"),
+    ("Was sind die typischen Stolpersteine?", "Was sind laut Vortrag die typischen Stolpersteine?"),
+    ("Why is monitoring important?",
+     "What does the speaker say about why monitoring is important?"),
+    ("Was bedeutet Monitoring?", "Was sagt der Referent zum Monitoring?"),
+])
+def test_naming_the_talk_as_the_source_changes_no_answer(
+        matcher: Matcher, plain: str, sourced: str) -> None:
+    # "the talk", "laut Vortrag", "the speaker says" name where, not what: they must not pull
+    # a question to the entry about the talk or to one whose phrasing says "talk"
+    expected, got = matcher.match(plain), matcher.match(sourced)
+    assert expected.entry is not None and got.entry is not None, sourced
+    assert got.entry.id == expected.entry.id, sourced
+
+
+@pytest.mark.parametrize("question", ["Wer hat den Vortrag gehalten?", "Worum geht es im Vortrag?",
+                                      "Who gave the talk?"])
+def test_a_question_about_the_talk_itself_is_still_about_the_talk(
+        matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert match.entry is not None and match.entry.id == "about_the_talk"
+
+
+@pytest.mark.parametrize(("taught", "asked"), [
+    ("Wo kann ich mein Fahrrad abstellen?", "Wo kann ich mein Rad abstellen?"),
+    ("Wo kann ich mein Fahrrad abstellen?", "Wo kann ich mein Velo abstellen?"),
+    ("Wo finde ich das Protokoll der Sitzung?", "Wo finde ich die Niederschrift der Sitzung?"),
+])
+def test_a_synonym_of_a_managers_words_finds_the_clusters_entry(taught: str, asked: str) -> None:
+    # neither word is a translation of the other: only the thesaurus knows they are the same
+    entry = ClusterRecord("own", "cluster", "cluster", {
+        "title": {"de": taught}, "answer": {"de": "Im Hof, links vom Eingang."},
+        "questions": {"de": [taught]}})
+    match = Matcher(combine(load_knowledge_base(), [entry], [], []).knowledge).match(asked)
+    assert match.entry is not None and match.entry.id == "own"
