@@ -18,9 +18,10 @@ is the one a matcher analyses a word into): the lemma keys of the single-word sy
 its senses that are no rare words (MIN_ZIPF), those shared by more senses first, then the
 more frequent ones, at most MAX_SYNONYMS; for a headword that is no rare word itself
 (MIN_HEAD_ZIPF): the table stays under 3 MB in memory. German annotations ("(ugs.)",
-"(fachspr.)") are dropped with the word kept; English items with an annotation are
-hypernyms, hyponyms, antonyms or merely similar terms ("(generic term)", "(antonym)") and
-are left out. Both languages share one table: a key that is a word of both ("rat") gets
+"(fachspr.)") are dropped with the word kept. English items with an annotation are
+broader or related terms and antonyms ("(generic term)", "(antonym)") and are left out, but
+for an adjective's similar terms ("quick" ~ "fast": one more tuning question answered, none
+lost). Both languages share one table: a key that is a word of both ("rat") gets
 both lists, and a matcher takes only synonyms that its own texts use.
 
 Output lines, sorted, in the lexicon's format (knowledge/language/lexicon.py) with the
@@ -48,6 +49,7 @@ OUTPUT = ROOT / "knowledge" / "language" / "data" / "synonyms.tsv.gz"
 MAX_SYNONYMS = 8  # a matcher uses the first two its own texts know (analysis.py)
 MIN_ZIPF = 2.5  # rarer synonyms ("Schwulibus") are hardly a word a knowledge base uses
 MIN_HEAD_ZIPF = 1.5  # ... and rarer words hardly one a member writes
+KEPT_ENGLISH = ("(similar term)",)  # the one annotation whose items are kept
 ANNOTATION = re.compile(r"\s*\([^)]*\)")
 
 
@@ -65,7 +67,7 @@ def senses(path: Path) -> list[list[str]]:
                 continue
             items = line.split("|")[1:]
             kept = [ANNOTATION.sub("", item).strip() for item in items
-                    if not (english and "(" in item)]
+                    if not (english and "(" in item and not item.endswith(KEPT_ENGLISH))]
             if head is not None:
                 found.append([head, *kept])
     return found
