@@ -149,11 +149,14 @@ OFFICE_WORDS = frozenset({"oeffnungszeit", "oeffnungszeiten", "sprechzeit", "spr
 OFFICE_PAIRS = frozenset({("opening", "hours"), ("office", "hours"), ("phone", "number"),
                           ("postal", "address"), ("address", "of"), ("your", "address"),
                           ("i", "park"), ("we", "park"), ("to", "park")})
-# the next meeting or event ("Wann ist das nächste Netzwerktreffen?", "When is the next
-# meeting?"): this cluster's calendar, which no talk knows ("der nächste Schritt nach dem
-# Workshop" is no event: the event word must follow within two words)
+# the next or the last meeting or event ("Wann ist das nächste Netzwerktreffen?", "When is
+# the next meeting?", "Wo ist das Protokoll vom letzten Treffen?"): this cluster's calendar,
+# which no talk knows ("der nächste Schritt nach dem Workshop" is no event: the event word
+# must follow within two words)
 NEXT_WORDS = frozenset({"next", "upcoming", "naechste", "naechsten", "naechster", "naechstes",
-                        "kommende", "kommenden", "kommender", "kommendes"})
+                        "kommende", "kommenden", "kommender", "kommendes",
+                        "last", "previous", "letzte", "letzten", "letzter", "letztes",
+                        "vorige", "vorigen", "voriger", "voriges"})
 EVENT_ENDINGS = ("treffen", "meeting", "meetings", "veranstaltung", "veranstaltungen", "termin",
                  "termine", "event", "events", "stammtisch", "sitzung", "konferenz",
                  "conference", "tagung", "workshop", "workshops")

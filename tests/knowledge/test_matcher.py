@@ -109,16 +109,20 @@ def test_a_date_no_entry_gives_gets_no_did_you_mean(matcher: Matcher) -> None:
 
 @pytest.mark.parametrize("question", ["When is the next network meeting?",
                                       "Wann ist das nächste Netzwerktreffen?",
-                                      "Wann ist der nächste Stammtisch?"])
+                                      "Wann ist der nächste Stammtisch?",
+                                      "Wo finde ich die Niederschrift vom letzten Treffen?",
+                                      "Who came to the last meeting?"])
 def test_the_next_meeting_is_this_clusters_own_fact(matcher: Matcher, question: str) -> None:
     # the cluster's calendar: no talk entry, no "did you mean", the management knows
     match = matcher.match(question)
     assert match.entry is None and not match.close and match.about_this_cluster
 
 
-def test_the_next_step_after_a_workshop_is_no_event(matcher: Matcher) -> None:
-    match = matcher.match("Was ist der nächste Schritt nach dem Workshop?")
-    assert not match.about_this_cluster and match.suggestions
+@pytest.mark.parametrize("question", ["Was ist der nächste Schritt nach dem Workshop?",
+                                      "Was ist der letzte Schritt im Aktionsplan?"])
+def test_the_next_step_after_a_workshop_is_no_event(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert not match.about_this_cluster and (match.entry is not None or match.suggestions)
 
 
 def test_when_inside_a_sentence_asks_for_no_date() -> None:
