@@ -34,7 +34,9 @@ GERMAN = frozenset("""
     liegt steckt merkt merken macht machen tun gibts eben immer oft sehr bloss irgendwie
     sozusagen ok okay tag heute gestern ja nein ne nen nem ner nix nichts wat isn denn dann
     usw bzw etc eher alles laut kurze kurzer mich dich sich selbst selber wieder weiter
-    einmal mehrere manche jeder jede jedes jeden jedem zufolge gemaess
+    einmal mehrere manche jeder jede jedes jeden jedem zufolge gemaess meines deines seines
+    ihres unseres eures keines jene jenes jener jenen jenem manches solche solcher solches
+    solchen solchem
 """.split())
 
 ENGLISH = frozenset("""

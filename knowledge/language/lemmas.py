@@ -115,11 +115,16 @@ def german_verb(word: str) -> str | None:
 
 
 def clipped_first_person(word: str) -> str | None:
-    """The infinitive of a German verb whose first person a chat writes without its -e
-    before "ich" ("was brauch ich", "glaub ich nicht"), or None: "Brauch" and "Glaube" are
-    nouns too, and "find" an English word, so a caller asks only for a word before "ich"."""
-    candidate = word + "en"
-    return candidate if len(word) >= 3 and _infinitive(candidate) else None
+    """The infinitive of a German verb in its first person, as written before "ich" ("wie
+    messe ich", and in a chat without its -e: "was brauch ich", "glaub ich nicht"), or
+    None: "Messe", "Brauch" and "Glaube" are nouns too, and "find" an English word, so a
+    caller asks only for a word before "ich"."""
+    if len(word) < 3:
+        return None
+    for candidate in (word + "en", word + "n" if word.endswith("e") else ""):
+        if candidate and _infinitive(candidate):
+            return candidate
+    return None
 
 
 def _zipf_de(word: str) -> float:

@@ -341,6 +341,7 @@ def test_only_a_reference_to_the_talk_is_marked_as_naming_the_source() -> None:
 def test_a_verb_clipped_before_ich_is_read_as_its_infinitive() -> None:
     assert clipped_first_person("brauch") == "brauchen"
     assert clipped_first_person("glaub") == "glauben"
+    assert clipped_first_person("messe") == "messen"  # not the trade fair
     assert clipped_first_person("zorblat") is None
     analyser = Analyser(frozenset({"brauchen", "brauch"}), index_keys=frozenset({"brauchen"}))
     assert [t.own for t in analyser.terms("was brauch ich")] == ["brauchen"]

@@ -224,6 +224,12 @@ def test_a_verb_split_by_its_particle_is_read_as_one(matcher: Matcher) -> None:
         assert match.entry is not None and match.entry.id == "cluster_vs_network", question
 
 
+def test_a_verb_before_ich_is_no_noun_of_the_same_spelling(matcher: Matcher) -> None:
+    # "messe ich" measures (messen), it is no trade fair (Messe); "meines" is no content
+    match = matcher.match("Wie messe ich den Erfolg meines Netzwerks?")
+    assert match.entry is not None and match.entry.id == "pitfall_missing_monitoring"
+
+
 def test_a_first_person_verb_is_not_read_as_a_rare_noun(matcher: Matcher) -> None:
     # Ding lists "Finanziere" as a plural of "Finanzier" (funder); "Wie finanziere ich ..."
     # asks how to fund a cluster
