@@ -107,10 +107,13 @@ def german_verb(word: str) -> str | None:
             continue
         if ending == "e" and record is not None and record.german:
             continue  # "Ende", "gerne": a listed word ending in -e is no verb form
-        for variant in _vowel_variants(base):
-            for candidate in (variant + "en", variant + "n"):
-                if candidate != word and _infinitive(candidate):
-                    return candidate
+        # the present tense's vowel change makes some forms two verbs' ("misst": messen or
+        # missen, "fällt": fallen or fällen): the more frequent one is meant
+        found = [candidate for variant in _vowel_variants(base)
+                 for candidate in (variant + "en", variant + "n")
+                 if candidate != word and _infinitive(candidate)]
+        if found:
+            return max(found, key=_zipf_de)
     return None
 
 
