@@ -109,11 +109,11 @@ def german_verb(word: str) -> str | None:
             continue  # "Ende", "gerne": a listed word ending in -e is no verb form
         # the present tense's vowel change makes some forms two verbs' ("misst": messen or
         # missen, "fällt": fallen or fällen): the more frequent one is meant
-        found = [candidate for variant in _vowel_variants(base)
-                 for candidate in (variant + "en", variant + "n")
-                 if candidate != word and _infinitive(candidate)]
-        if found:
-            return max(found, key=_zipf_de)
+        infinitives = [candidate for variant in _vowel_variants(base)
+                       for candidate in (variant + "en", variant + "n")
+                       if candidate != word and _infinitive(candidate)]
+        if infinitives:
+            return max(infinitives, key=_zipf_de)
     return None
 
 
