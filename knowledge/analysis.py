@@ -56,7 +56,7 @@ from knowledge.language.function_words import (
 )
 from knowledge.language.lemmas import clipped_first_person
 from knowledge.language.synonyms import synonyms
-from knowledge.language.typos import everyday_spelling
+from knowledge.language.typos import everyday_spelling, function_word_spelling
 
 PHRASE_WEIGHT = 1.0
 PART_SHARE = 0.5  # a known compound's parts, as extra keys
@@ -326,8 +326,11 @@ class Analyser:
             text = joined_hyphens(text)
         found = _tokens(text)
         joining = bool(self.index_keys)
-        if joining and any(word == "ich" for word, _ in found):
-            found = _unclipped_verbs(found)
+        if joining:
+            found = [(self._short_spelling(word), capital) if not capital else (word, capital)
+                     for word, capital in found]
+            if any(word == "ich" for word, _ in found):
+                found = _unclipped_verbs(found)
         mixed_case = text not in (text.lower(), text.upper())
         content = [(index, word, capital) for index, (word, capital) in enumerate(found)
                    if word not in DROPPED and len(word) > 1]
@@ -358,6 +361,13 @@ class Analyser:
             for key in sorted(intents(clause_words(text, folded))):
                 result.append(intent_term(key))
         return result
+
+    def _short_spelling(self, word: str) -> str:
+        """A question's short word as the function word it misspells ("wich", "teh"), unless
+        the knowledge base uses it (typos.function_word_spelling)."""
+        if word in DROPPED or len(word) < 3 or len(word) > 5 or word in self.vocabulary:
+            return word
+        return function_word_spelling(word) or word
 
     def _join_separable_verbs(self, text: str, result: list[Term]) -> None:
         """A verb whose particle ends its clause ("Wie hängen Netzwerke und Cluster

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
-from knowledge.language.function_words import FUNCTION_WORDS
+from knowledge.language.function_words import FUNCTION_WORDS, INTENT_OF
 from knowledge.language.lexicon import lexicon
 from knowledge.language.weights import is_known
 
@@ -125,3 +125,53 @@ def everyday_spelling(word: str) -> str | None:
         if found is not None and (best is None or frequency_of[found[0]] > frequency_of[best]):
             best = found[0]
     return best
+
+
+SHORT_TYPO_LENGTHS = range(3, 6)  # shorter words are too ambiguous; longer: everyday_spelling
+FUNCTION_WORD_GAP = 2.5  # Zipf points the function word must be more frequent than the word
+
+
+@lru_cache(maxsize=1)
+def _function_words_by_letter() -> dict[str, tuple[str, ...]]:
+    """Function words by first letter, the most frequent first."""
+    grouped: dict[str, list[str]] = {}
+    for word in FUNCTION_WORDS | INTENT_OF.keys():  # "waurm" is "warum", an intent word
+        grouped.setdefault(word[0], []).append(word)
+    return {letter: tuple(sorted(words, key=lambda w: (-_zipf(w), w)))
+            for letter, words in grouped.items()}
+
+
+def _zipf(word: str) -> float:
+    record = lexicon().get(word)
+    return record.zipf if record is not None else 0.0
+
+
+@lru_cache(maxsize=20_000)
+def function_word_spelling(word: str) -> str | None:
+    """The function word a short misspelt folded word stands for ("wich" -> "which", "teh"
+    -> "the", "waht" -> "what", "waurm" -> "warum"), or None. One slip (_one_slip), the same
+    first letter, and a function word far more frequent (FUNCTION_WORD_GAP) than the word
+    itself, which may be a rare word of its own ("wich" is German "gave way"): a matcher
+    reads it as the function word, not as a rare content word that no entry knows. A caller
+    leaves out names and abbreviations ("VPN", "AWS": capitalised) and the words its own
+    texts use."""
+    if len(word) not in SHORT_TYPO_LENGTHS or word in FUNCTION_WORDS or word in INTENT_OF:
+        return None
+    candidates = _function_words_by_letter().get(word[0], ())
+    limit = _zipf(word) + FUNCTION_WORD_GAP
+    for candidate in candidates:
+        if _zipf(candidate) < limit:
+            break
+        if len(candidate) >= 3 and _one_slip(word, candidate):
+            return candidate
+    return None
+
+
+def _one_slip(word: str, candidate: str) -> bool:
+    """One letter added or dropped, or two neighbours swapped: a slip of the fingers. Not a
+    changed letter, which makes too many short words of each other ("vpn" and "von", "iot"
+    and "ist")."""
+    if abs(len(candidate) - len(word)) == 1:
+        return Indel.distance(word, candidate) == 1
+    return (len(candidate) == len(word) and sorted(candidate) == sorted(word)
+            and OSA.distance(word, candidate) == 1)

@@ -28,7 +28,7 @@ from knowledge.language.function_words import source_references
 from knowledge.language.lemmas import clipped_first_person
 from knowledge.language.lexicon import Lexicon
 from knowledge.language.synonyms import synonyms
-from knowledge.language.typos import everyday_spelling
+from knowledge.language.typos import everyday_spelling, function_word_spelling
 
 
 def test_folding_makes_spellings_equal() -> None:
@@ -348,3 +348,16 @@ def test_a_verb_clipped_before_ich_is_read_as_its_infinitive() -> None:
     analyser = Analyser(frozenset({"brauchen", "brauch"}), index_keys=frozenset({"brauchen"}))
     assert [t.own for t in analyser.terms("was brauch ich")] == ["brauchen"]
     assert [t.own for t in analyser.terms("ein alter Brauch")] == ["alter", "brauch"]
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("wich", "which"), ("teh", "the"), ("waht", "what"), ("waurm", "warum"), ("nciht", "nicht"),
+])
+def test_a_short_misspelt_function_word_is_read_as_that_word(typed: str, meant: str) -> None:
+    assert function_word_spelling(typed) == meant
+
+
+@pytest.mark.parametrize("word", ["vpn", "iot", "kmu", "swot", "ware", "sind"])
+def test_short_words_that_are_no_slip_of_a_function_word_stay_themselves(word: str) -> None:
+    # a changed letter is no slip ("vpn" is no "von"), and a frequent word no typo
+    assert function_word_spelling(word) is None
