@@ -1,9 +1,10 @@
 """Answer quality on the dev set (tests/data/dev/questions*.toml), tune and held apart.
 
-Batch 1 (questions.toml, 525 questions) and batch 2 (questions_batch2.toml, 200 questions
-written later by someone who had seen neither the knowledge files nor batch 1) are
-reported together and, with `--batch`, apart: batch 2's held part is the one no rule of
-the matcher was chosen with.
+Batch 1 (questions.toml, 525 questions), batch 2 (questions_batch2.toml, 200 questions
+written later by someone who had seen neither the knowledge files nor batch 1) and batch 3
+(questions_batch3.toml, 200 more, written blind the same way on 2026-12-07) are reported
+together and, with `--batch`, apart: batch 3's held part is the one no rule of the matcher
+was chosen with.
 
 For each split: in-scope questions answered right (the answer is one of `expect`, or the
 right entry is among the two `close` candidates the bot asks back about), out-of-scope
@@ -37,7 +38,8 @@ from knowledge.base import KnowledgeBase, load_knowledge_base  # noqa: E402
 from knowledge.matcher import Matcher  # noqa: E402
 
 DEV_SETS = {1: ROOT / "tests" / "data" / "dev" / "questions.toml",
-            2: ROOT / "tests" / "data" / "dev" / "questions_batch2.toml"}
+            2: ROOT / "tests" / "data" / "dev" / "questions_batch2.toml",
+            3: ROOT / "tests" / "data" / "dev" / "questions_batch3.toml"}
 REJECTION_TARGETS = (0.80, 0.85, 0.90, 0.95)
 
 # (score, top entry id or "") per question: what a rejection curve needs
