@@ -47,11 +47,10 @@ from knowledge.language import (
 from knowledge.language.compounds import LINKS
 from knowledge.language.folding import RAW_TOKEN
 from knowledge.language.function_words import (
-    CLAUSE,
     DROPPED,
     INTENT_CUES,
     SOURCE_WORDS,
-    ends_clause,
+    clause_mark,
     source_references,
 )
 from knowledge.language.lemmas import clipped_first_person
@@ -91,7 +90,7 @@ SEPARABLE_PARTICLES = frozenset({
     "los", "mit", "nach", "raus", "rein", "um", "voran", "vorbei", "vor", "weiter",
     "zurueck", "zusammen", "zu"})
 # a split verb's particle ends its clause at a comma too ("Womit fängt man an, wenn ..."),
-# unlike the clauses of intents (function_words.ends_clause: "Wer ist bei uns, also im
+# unlike the clauses of intents (function_words.clause_mark: "Wer ist bei uns, also im
 # Cluster, Ansprechpartner?" is one question)
 _PARTICLE_MARKS = "[,;:!?.\u2013\u2014]"
 _PARTICLE_CLAUSE = re.compile(_PARTICLE_MARKS)
@@ -218,21 +217,22 @@ def folded_forms(raw: str) -> tuple[str, ...]:
 
 
 def clause_words(text: str, folded: list[str]) -> list[str]:
-    """A text's folded words (`folded`) with a CLAUSE mark after every white-space piece
+    """A text's folded words (`folded`) with a clause mark after every white-space piece
     that ends a clause, for intents(): as an index marks its texts (knowledge.batch)."""
     if _INNER_MARK.search(text) is None:
         return folded  # one clause (a mark at the very end ends nothing more)
     marked: list[str] = []
     for piece in text.split():
         marked.extend(form for raw in RAW_TOKEN.findall(piece) for form in folded_forms(raw))
-        if ends_clause(piece):
-            marked.append(CLAUSE)
+        mark = clause_mark(piece)
+        if mark is not None:
+            marked.append(mark)
     return marked
 
 
-# a mark that may end a clause before another piece (ends_clause decides; most questions
+# a mark that may end a clause before another piece (clause_mark decides; most questions
 # have none, and one search of the text is cheaper than a test of every piece)
-_INNER_MARK = re.compile(r"[?!;:\-\u2013\u2014]\s+\S")
+_INNER_MARK = re.compile(r"[?!;:.\-\u2013\u2014]\s+\S")
 
 
 def _unclipped_verbs(found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:

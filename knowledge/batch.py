@@ -28,11 +28,10 @@ import numpy as np
 from knowledge.analysis import Analyser, Term, folded_forms, intent_term, joined_hyphens
 from knowledge.language.folding import RAW_TOKEN, decompose, decomposes, fold
 from knowledge.language.function_words import (
-    CLAUSE,
     DROPPED,
     INTENT_CUES,
     TOPIC_WORDS,
-    ends_clause,
+    clause_mark,
     intents,
     is_function_word,
     is_intent_word,
@@ -242,8 +241,9 @@ def _folded_words(chunks: Chunks) -> tuple[list[str], tuple[np.ndarray, np.ndarr
     forms = [[words.number(form) for raw in RAW_TOKEN.findall(joined_hyphens(piece))
               for form in folded_forms(raw)] for piece in chunks.pieces]
     for piece, found in zip(chunks.pieces, forms, strict=True):
-        if ends_clause(piece):  # for intents(), as Analyser.terms marks a text
-            found.append(words.number(CLAUSE))
+        mark = clause_mark(piece)  # for intents(), as Analyser.terms marks a text
+        if mark is not None:
+            found.append(words.number(mark))
     form_counts = np.array([len(found) for found in forms], dtype=np.int64)
     form_starts = np.concatenate(([0], np.cumsum(form_counts))).astype(np.int64)
     form_words = np.array([number for found in forms for number in found], dtype=np.int64)

@@ -80,6 +80,7 @@ CHAT_SPELLINGS: dict[str, tuple[str, ...]] = {
     "btw": (), "imo": (), "idk": (), "nvm": (), "lol": (), "omg": (), "yeah": (), "yep": (),
     "nope": (), "ya": (),
     "vllt": ("vielleicht",), "evtl": ("eventuell",), "bzgl": ("bezueglich",),
+    "zw": ("zwischen",), "ggue": ("gegenueber",), "tbl": ("table",),
     "zb": ("zum", "beispiel"), "eig": ("eigentlich",), "eigtl": ("eigentlich",),
     "iwie": ("irgendwie",), "bissl": ("bisschen",), "kannste": ("kannst", "du"),
     "weisste": ("weisst", "du"), "nee": ("nein",),
@@ -242,16 +243,28 @@ DROPPED = FUNCTION_WORDS | frozenset(INTENT_OF)  # and every one-letter word
 # between two clauses of a folded word sequence (analysis.clause_words): no word, as folding
 # makes none
 CLAUSE = "|"
+# ... and after a statement ("Unser Verbund besteht seit 15 Jahren. Wie geht es weiter?"):
+# what a statement before the question says ("unser", "seit") asks for nothing
+STATEMENT = "."
 TOPIC_WORDS = 3  # a clause of this many words or fewer names a topic: "Unser Büro:"
 # a white-space piece that ends a clause: "?", "!", ";", ":" at its end, or a dash of its own
-# ("Unsere Mitglieder sind enttäuscht – was ist da los?"); not ".", which ends "z. B." too
+# ("Unsere Mitglieder sind enttäuscht – was ist da los?")
 _CLAUSE_END = re.compile(r"(?:[?!;:]|^[-\u2013\u2014]+)$")
+# ... and a full stop after a word of three letters or more that is no abbreviation: a
+# sentence ends there ("Unser Verbund besteht seit 15 Jahren. Wie geht es weiter?"); not
+# after "z. B.", "bzw.", a number ("am 3. Mai") or "Dr."
+_SENTENCE_END = re.compile(r"^[^\W\d_]{3,}[.]$")
+ABBREVIATIONS = frozenset({"bzw", "usw", "etc", "vgl", "ggf", "evtl", "inkl", "sog", "prof",
+                           "abs", "bspw", "zzgl", "ltd", "inc", "corp", "approx", "dept",
+                           "est", "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct",
+                           "okt", "nov", "dec", "dez", "str", "tel", "mio", "mrd", "max",
+                           "min", "nachm", "vorm", "geb", "gest", "ehem", "allg", "urspr"})
 # every word intents() looks at, besides event words (is_intent_word): any other word only
 # separates its neighbours, so texts that differ in other words alone have the same intents
 # (an index analyses many at once)
-INTENT_WORDS = (frozenset(INTENT_OF) | {CLAUSE} | OUR_WORDS | MEANING_WORDS | QUESTION_WHAT
-                | DEFINE_WORDS | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS | BECOME_WORDS
-                | JOIN_WORDS | SELF_WORDS | COST_WORDS | OFFICE_WORDS | NEXT_WORDS
+INTENT_WORDS = (frozenset(INTENT_OF) | {CLAUSE, STATEMENT} | OUR_WORDS | MEANING_WORDS
+                | QUESTION_WHAT | DEFINE_WORDS | EXPLAIN_WORDS | HOW_WORDS | MEMBER_WORDS
+                | BECOME_WORDS | JOIN_WORDS | SELF_WORDS | COST_WORDS | OFFICE_WORDS | NEXT_WORDS
                 | frozenset().union(*WHAT_COSTS) | {"whats", "to"}
                 | {word for pair in AMOUNT_PAIRS | DEFINE_PAIRS | NOW_PAIRS | OUR_PAIRS
                    | BENEFIT_PAIRS | COMPARE_PAIRS | DURATION_PAIRS | OFFICE_PAIRS
@@ -294,9 +307,15 @@ def _joins_oneself(folded: list[str]) -> bool:
     return False
 
 
-def ends_clause(piece: str) -> bool:
-    """Whether a piece of text between white space ends a clause."""
-    return _CLAUSE_END.search(piece) is not None
+def clause_mark(piece: str) -> str | None:
+    """The mark a piece of text between white space ends its clause with: CLAUSE,
+    STATEMENT (a sentence's full stop), or None when it ends none."""
+    if _CLAUSE_END.search(piece) is not None:
+        return CLAUSE
+    if (piece.endswith(".") and _SENTENCE_END.match(piece) is not None
+            and piece[:-1].lower() not in ABBREVIATIONS):
+        return STATEMENT
+    return None
 
 
 def intents(folded: list[str]) -> set[str]:
@@ -304,18 +323,25 @@ def intents(folded: list[str]) -> set[str]:
     content words): those of its clauses (parts between CLAUSE marks), each read alone, so
     "Unsere Mitglieder sind enttäuscht – was ist da los?" asks for no fact of "unsere". A
     clause of a few words only names the topic of the next ("Unser Büro: wann ist es
-    offen?") and is read with it."""
-    if CLAUSE not in folded:
+    offen?") and is read with it. A statement that a question follows asks for nothing
+    ("Unser Verbund besteht seit 15 Jahren. Wie geht es weiter?")."""
+    if CLAUSE not in folded and STATEMENT not in folded:
         return _clause_intents(folded)
-    found: set[str] = set()
+    clauses: list[tuple[list[str], str]] = []
     clause: list[str] = []
     for word in [*folded, CLAUSE]:
-        if word != CLAUSE:
+        if word not in (CLAUSE, STATEMENT):
             clause.append(word)
         elif len(clause) > TOPIC_WORDS:
-            found |= _clause_intents(clause)
+            clauses.append((clause, word))
             clause = []
-    return found | _clause_intents(clause)
+    if clause:
+        clauses.append((clause, CLAUSE))
+    found: set[str] = set()
+    for number, (words, mark) in enumerate(clauses):
+        if mark != STATEMENT or number == len(clauses) - 1:
+            found |= _clause_intents(words)
+    return found
 
 
 def _clause_intents(folded: list[str]) -> set[str]:

@@ -34,6 +34,8 @@ TRICKY = (
     "Unser Büro: wann ist es offen? Frage! Unser sehr, sehr lieber Beitrag; was kostet er?",
     # the next event (a compound the intents see), not the next step
     "Wann ist das nächste Netzwerktreffen? Der nächste Schritt nach dem Workshop?",
+    # a statement before the question asks for nothing; "z. B." and "Dr." end no sentence
+    "Unser Verbund besteht seit 15 Jahren. Wann ist z. B. Dr. Meier da? Danke.",
 )
 
 

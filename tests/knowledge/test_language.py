@@ -279,6 +279,13 @@ def test_our_and_a_fact_asked_must_be_in_one_clause_to_ask_for_this_clusters_fac
     for text in ("Was ist unser Mitgliedsbeitrag?", "Unser Büro: wann ist es offen?",
                  "Kurze Frage – wer ist bei uns Ansprechpartner?"):
         assert "?ours" in asked(text), text
+    # a statement told before the question asks for nothing ("unser", "seit"), a sentence
+    # that is the whole request does; "z. B." ends no sentence
+    told = asked("Unser Verbund besteht seit fünfzehn Jahren. Wie geht es jetzt weiter?")
+    assert "?ours" not in told and "?when" not in told
+    assert "?ours" not in asked("Our events are packed, but nothing comes of them. What now?")
+    assert "?ours" in asked("Sag mir bitte, wann unser nächstes Netzwerktreffen ist.")
+    assert "?ours" in asked("Wann ist z. B. unser nächstes Treffen?")
 
 
 def test_euer_asks_for_this_clusters_fact_and_what_does_our_only_for_a_meaning() -> None:

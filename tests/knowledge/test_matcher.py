@@ -423,6 +423,8 @@ def test_chat_spellings_are_read_as_the_words_they_stand_for(
      "which kinds of knowledge matter acc to the talk lol"),
     ("Wie finanziert sich ein Cluster eigentlich?", "wie finanziert sich ein cluster eigtl"),
     ("Was gehört zum Beispiel in einen Aktionsplan?", "was gehört zb in nen aktionsplan"),
+    ("Was ist der Unterschied zwischen Cluster und Netzwerk?",
+     "was is der unterschied zw cluster u netzwerk"),
     # a short misspelt function word is that word, not a rare word no entry knows
     ("What are the columns of the action plan table?",
      "waht are teh columns of the action plan table"),
