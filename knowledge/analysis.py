@@ -55,7 +55,11 @@ from knowledge.language.function_words import (
 )
 from knowledge.language.lemmas import clipped_first_person
 from knowledge.language.synonyms import synonyms
-from knowledge.language.typos import everyday_spelling, function_word_spelling
+from knowledge.language.typos import (
+    dropped_g_spelling,
+    everyday_spelling,
+    function_word_spelling,
+)
 
 PHRASE_WEIGHT = 1.0
 PART_SHARE = 0.5  # a known compound's parts, as extra keys
@@ -363,11 +367,16 @@ class Analyser:
         return result
 
     def _short_spelling(self, word: str) -> str:
-        """A question's short word as the function word it misspells ("wich", "teh"), unless
-        the knowledge base uses it (typos.function_word_spelling)."""
-        if word in DROPPED or len(word) < 3 or len(word) > 5 or word in self.vocabulary:
+        """A question's word as the everyday word a chat misspells: a short function word
+        ("wich", "teh": typos.function_word_spelling) or an -ing form without its g ("goin":
+        typos.dropped_g_spelling), unless the knowledge base uses the word as written."""
+        if word in DROPPED or len(word) < 3 or word in self.vocabulary:
             return word
-        return function_word_spelling(word) or word
+        if len(word) <= 5:
+            found = function_word_spelling(word)
+            if found is not None:
+                return found
+        return dropped_g_spelling(word) or word
 
     def _join_separable_verbs(self, text: str, result: list[Term]) -> None:
         """A verb whose particle ends its clause ("Wie hängen Netzwerke und Cluster

@@ -175,3 +175,18 @@ def _one_slip(word: str, candidate: str) -> bool:
         return Indel.distance(word, candidate) == 1
     return (len(candidate) == len(word) and sorted(candidate) == sorted(word)
             and OSA.distance(word, candidate) == 1)
+
+
+@lru_cache(maxsize=20_000)
+def dropped_g_spelling(word: str) -> str | None:
+    """The English -ing form a chat writes without its g ("goin" -> "going", "nothin" ->
+    "nothing", "lookin" -> "looking"), or None: only when the dictionary lists no word of
+    that spelling ("kin", "sin", "Termin" stay themselves) and the -ing form is an everyday
+    English word. Word frequencies cannot decide: chats write "goin" often enough."""
+    if len(word) < 4 or not word.endswith("in"):
+        return None
+    written = lexicon().get(word)
+    if written is not None and (written.german or written.english):
+        return None
+    full = lexicon().get(word + "g")
+    return word + "g" if full is not None and full.zipf_en >= EVERYDAY_ZIPF else None

@@ -28,7 +28,11 @@ from knowledge.language.function_words import source_references
 from knowledge.language.lemmas import clipped_first_person
 from knowledge.language.lexicon import Lexicon
 from knowledge.language.synonyms import synonyms
-from knowledge.language.typos import everyday_spelling, function_word_spelling
+from knowledge.language.typos import (
+    dropped_g_spelling,
+    everyday_spelling,
+    function_word_spelling,
+)
 
 
 def test_folding_makes_spellings_equal() -> None:
@@ -368,3 +372,15 @@ def test_a_short_misspelt_function_word_is_read_as_that_word(typed: str, meant: 
 def test_short_words_that_are_no_slip_of_a_function_word_stay_themselves(word: str) -> None:
     # a changed letter is no slip ("vpn" is no "von"), and a frequent word no typo
     assert function_word_spelling(word) is None
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("goin", "going"), ("nothin", "nothing"), ("lookin", "looking"), ("fundin", "funding"),
+])
+def test_an_ing_form_without_its_g_is_read_as_the_ing_form(typed: str, meant: str) -> None:
+    assert dropped_g_spelling(typed) == meant
+
+
+@pytest.mark.parametrize("word", ["kin", "sin", "termin", "verein", "beraterin", "protein"])
+def test_words_in_in_of_their_own_are_no_dropped_g(word: str) -> None:
+    assert dropped_g_spelling(word) is None
