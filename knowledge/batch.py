@@ -29,7 +29,9 @@ from knowledge.analysis import Analyser, Term, folded_forms, intent_term, joined
 from knowledge.language.folding import RAW_TOKEN, decompose, decomposes, fold
 from knowledge.language.function_words import (
     DROPPED,
+    FUNCTION_GAP,
     INTENT_CUES,
+    RELATIVE_TOO,
     TOPIC_WORDS,
     clause_mark,
     intents,
@@ -38,6 +40,8 @@ from knowledge.language.function_words import (
 )
 
 SEPARATOR = "\x00"  # between two texts in their concatenation (no word character)
+CONTENT_GAP_NUMBER, FUNCTION_GAP_NUMBER = -1, -2  # a word intents() reads as a gap only
+GAP_WORDS = {CONTENT_GAP_NUMBER: "", FUNCTION_GAP_NUMBER: FUNCTION_GAP}
 _FOLDED_WORD = re.compile(r"[0-9a-z]+")  # a word of folded text (language.words)
 
 
@@ -291,14 +295,25 @@ def _intents(builder: _Builder, word_list: list[str], words: np.ndarray, texts: 
     has_cue[texts[cue[words]]] = True
     cue_texts = np.flatnonzero(has_cue)
     signal = np.array([is_intent_word(word) for word in word_list], dtype=bool)
-    pattern = np.where(signal[words], words, -1)
-    # a gap word after TOPIC_WORDS + 1 gap words of its text: it changes no intent
-    gap = pattern == -1
+    # any other word is a gap; only before "wo"/"where" does intents() tell a function
+    # word's gap from a content word's (function_words.RELATIVE_TOO): elsewhere the two
+    # kinds would only make fewer texts share a pattern
+    pattern = np.where(signal[words], words, CONTENT_GAP_NUMBER)
+    relative = np.array([word in RELATIVE_TOO for word in word_list], dtype=bool)
+    function = np.array([is_function_word(word) for word in word_list], dtype=bool)
+    before = np.flatnonzero(relative[words[1:]] & (texts[1:] == texts[:-1])
+                            & ~signal[words[:-1]] & function[words[:-1]])
+    pattern[before] = FUNCTION_GAP_NUMBER
+    # a gap word after TOPIC_WORDS + 1 gap words of its text changes no intent, but for the
+    # run's last one (the word before the next intent word)
+    gap = pattern < 0
     run_start = np.ones(len(words), dtype=bool)
     run_start[1:] = ~gap[:-1] | (texts[1:] != texts[:-1])
+    run_end = np.ones(len(words), dtype=bool)
+    run_end[:-1] = ~gap[1:] | (texts[1:] != texts[:-1])
     position = np.arange(len(words))
-    repeated = gap & (position - np.maximum.accumulate(np.where(run_start, position, 0))
-                      > TOPIC_WORDS)
+    repeated = gap & ~run_end & (
+        position - np.maximum.accumulate(np.where(run_start, position, 0)) > TOPIC_WORDS)
     in_cue = has_cue[texts] & ~repeated
     pattern, texts = pattern[in_cue].tolist(), texts[in_cue]
     starts = np.searchsorted(texts, cue_texts).tolist() + [len(pattern)]
@@ -309,7 +324,8 @@ def _intents(builder: _Builder, word_list: list[str], words: np.ndarray, texts: 
         signature = tuple(pattern[starts[at]:starts[at + 1]])
         terms = known.get(signature)
         if terms is None:
-            folded = [word_list[number] if number >= 0 else "" for number in signature]
+            folded = [word_list[number] if number >= 0 else GAP_WORDS[number]
+                      for number in signature]
             terms = known[signature] = [builder.term(intent_term(key))
                                         for key in sorted(intents(folded))]
         found_texts.extend([text] * len(terms))

@@ -285,6 +285,18 @@ def is_function_word(word: str) -> bool:
 # English "when" asks for a date only as a question's first word: inside a sentence it is
 # mostly a conjunction ("why join when the concept is in place?"); German has "wann"/"wenn"
 CONJUNCTION_TOO = frozenset({"when"})
+# "wo" and "where" after a content word start a relative clause or an indirect question
+# ("Wie finde ich heraus, wo sich unsere Regionen ergänzen?", "a region where firms
+# cluster"): they ask for no place. After a function word they still do ("Weißt du, wo
+# das Büro ist?"). An index sees other words only as a gap (knowledge.batch): FUNCTION_GAP
+# for a function word, "" for a content word
+RELATIVE_TOO = frozenset({"wo", "where"})
+FUNCTION_GAP = "_"
+
+
+def _content_word(word: str) -> bool:
+    """Whether a word of a folded sequence (or an index's gap for one) is a content word."""
+    return word == "" or (word != FUNCTION_GAP and not is_function_word(word))
 
 
 def _names_the_next_event(folded: list[str]) -> bool:
@@ -346,7 +358,9 @@ def intents(folded: list[str]) -> set[str]:
 
 def _clause_intents(folded: list[str]) -> set[str]:
     found = {INTENT_OF[word] for number, word in enumerate(folded)
-             if word in INTENT_OF and (number == 0 or word not in CONJUNCTION_TOO)}
+             if word in INTENT_OF and (number == 0 or (
+                 word not in CONJUNCTION_TOO
+                 and not (word in RELATIVE_TOO and _content_word(folded[number - 1]))))}
     what_is = False  # "what is/are", not only "what does" (see below)
     for pair in zip(folded, folded[1:], strict=False):
         if pair in AMOUNT_PAIRS:

@@ -36,6 +36,10 @@ TRICKY = (
     "Wann ist das nächste Netzwerktreffen? Der nächste Schritt nach dem Workshop?",
     # a statement before the question asks for nothing; "z. B." and "Dr." end no sentence
     "Unser Verbund besteht seit 15 Jahren. Wann ist z. B. Dr. Meier da? Danke.",
+    # "wo" after a content word asks for no place, after a function word it does, also
+    # after a long run of other words
+    "Wie finde ich heraus, wo sich unsere Regionen ergänzen? Weißt du, wo unser Büro ist?",
+    "Region Firmen Partner Netzwerk Cluster Verbund Treffen heute wo? und und und und wo?",
 )
 
 

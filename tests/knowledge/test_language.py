@@ -290,6 +290,11 @@ def test_our_and_a_fact_asked_must_be_in_one_clause_to_ask_for_this_clusters_fac
     assert "?ours" not in asked("Our events are packed, but nothing comes of them. What now?")
     assert "?ours" in asked("Sag mir bitte, wann unser nächstes Netzwerktreffen ist.")
     assert "?ours" in asked("Wann ist z. B. unser nächstes Treffen?")
+    # "wo" after a content word starts an indirect question, after a function word it asks
+    assert "?where" not in asked("Wie finde ich heraus, wo sich unsere Regionen ergänzen?")
+    assert "?ours" not in asked("Wie finde ich heraus, wo sich unsere Regionen ergänzen?")
+    assert "?where" in asked("Weißt du, wo unser Büro ist?")
+    assert "?where" not in asked("Is there a region where firms work together?")
 
 
 def test_euer_asks_for_this_clusters_fact_and_what_does_our_only_for_a_meaning() -> None:
