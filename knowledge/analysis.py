@@ -331,7 +331,7 @@ class Analyser:
         found = _tokens(text)
         joining = bool(self.index_keys)
         if joining:
-            found = [(self._short_spelling(word), capital) if not capital else (word, capital)
+            found = [(self._chat_spelling(word), capital) if not capital else (word, capital)
                      for word, capital in found]
             if any(word == "ich" for word, _ in found):
                 found = _unclipped_verbs(found)
@@ -366,7 +366,7 @@ class Analyser:
                 result.append(intent_term(key))
         return result
 
-    def _short_spelling(self, word: str) -> str:
+    def _chat_spelling(self, word: str) -> str:
         """A question's word as the everyday word a chat misspells: a short function word
         ("wich", "teh": typos.function_word_spelling) or an -ing form without its g ("goin":
         typos.dropped_g_spelling), unless the knowledge base uses the word as written."""
