@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from knowledge.language.folding import words  # noqa: E402
 from knowledge.language.lemmas import lemma  # noqa: E402
-from knowledge.language.lexicon import lexicon  # noqa: E402
+from knowledge.language.weights import zipf  # noqa: E402
 
 THESAURI = (Path("/usr/share/mythes/th_de_DE_v2.dat"), Path("/usr/share/mythes/th_en_US_v2.dat"))
 OUTPUT = ROOT / "knowledge" / "language" / "data" / "synonyms.tsv.gz"
@@ -90,11 +90,6 @@ def table(paths: tuple[Path, ...]) -> dict[str, list[str]]:
                 continue
             for key in {key_of(item) for item in sense[1:]} - {None, head}:
                 shared[head][key] += 1
-
-    def zipf(key: str) -> float:
-        record = lexicon().get(key)
-        return record.zipf if record is not None else 0.0
-
     return {head: sorted((k for k in counts if zipf(k) >= MIN_ZIPF),
                          key=lambda k: (-counts[k], -zipf(k), k))[:MAX_SYNONYMS]
             for head, counts in shared.items() if zipf(head) >= MIN_HEAD_ZIPF}

@@ -221,7 +221,7 @@ def source_references(folded: list[str]) -> set[int]:
         after = folded[number + 1:number + 3]
         cue = next((at for at in range(len(before) - 1, -1, -1) if before[at] in SOURCE_BEFORE),
                    None)
-        if cue is not None and all(word in FUNCTION_WORDS for word in before[cue + 1:]) or (
+        if cue is not None and FUNCTION_WORDS.issuperset(before[cue + 1:]) or (
                 after[:1] and after[0] in SOURCE_AFTER):
             found.add(number)
         for at, near in [*enumerate(before, number - len(before)),
@@ -229,8 +229,6 @@ def source_references(folded: list[str]) -> set[int]:
             if near in SAYS_WORDS:
                 found.update((number, at))
     return found
-
-
 
 
 # every word that can start an intent (a cheap test before looking for one)

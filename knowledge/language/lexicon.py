@@ -159,7 +159,13 @@ class Lexicon:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The shipped lexicon, read once per process."""
-    raw = resources.files("knowledge.language").joinpath("data").joinpath(DATA_FILE).read_bytes()
+    return shipped_table(DATA_FILE)
+
+
+def shipped_table(name: str) -> Lexicon:
+    """A sorted table of the lexicon's format shipped in `data/` (the lexicon, the
+    thesaurus), read into one buffer."""
+    raw = resources.files("knowledge.language").joinpath("data").joinpath(name).read_bytes()
     return Lexicon(decompressed(raw))
 
 

@@ -12,17 +12,15 @@ bisection, under 3 MB, and only when a first question asks for it.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
-from knowledge.language.lexicon import Lexicon, decompressed
+from knowledge.language.lexicon import Lexicon, shipped_table
 
 DATA_FILE = "synonyms.tsv.gz"
 
 
 @lru_cache(maxsize=1)
 def _thesaurus() -> Lexicon:
-    raw = resources.files("knowledge.language").joinpath("data").joinpath(DATA_FILE).read_bytes()
-    return Lexicon(decompressed(raw))
+    return shipped_table(DATA_FILE)
 
 
 @lru_cache(maxsize=50_000)

@@ -22,7 +22,7 @@ from rapidfuzz.distance import OSA, Indel
 
 from knowledge.language.function_words import FUNCTION_WORDS, INTENT_OF
 from knowledge.language.lexicon import lexicon
-from knowledge.language.weights import is_known
+from knowledge.language.weights import is_known, zipf
 
 
 def cutoff(word: str) -> float | None:
@@ -133,17 +133,13 @@ FUNCTION_WORD_GAP = 2.5  # Zipf points the function word must be more frequent t
 
 @lru_cache(maxsize=1)
 def _function_words_by_letter() -> dict[str, tuple[str, ...]]:
-    """Function words by first letter, the most frequent first."""
+    """Function words of three letters or more by first letter, the most frequent first."""
     grouped: dict[str, list[str]] = {}
     for word in FUNCTION_WORDS | INTENT_OF.keys():  # "waurm" is "warum", an intent word
-        grouped.setdefault(word[0], []).append(word)
-    return {letter: tuple(sorted(words, key=lambda w: (-_zipf(w), w)))
+        if len(word) >= 3:
+            grouped.setdefault(word[0], []).append(word)
+    return {letter: tuple(sorted(words, key=lambda w: (-zipf(w), w)))
             for letter, words in grouped.items()}
-
-
-def _zipf(word: str) -> float:
-    record = lexicon().get(word)
-    return record.zipf if record is not None else 0.0
 
 
 @lru_cache(maxsize=20_000)
@@ -158,11 +154,11 @@ def function_word_spelling(word: str) -> str | None:
     if len(word) not in SHORT_TYPO_LENGTHS or word in FUNCTION_WORDS or word in INTENT_OF:
         return None
     candidates = _function_words_by_letter().get(word[0], ())
-    limit = _zipf(word) + FUNCTION_WORD_GAP
+    limit = zipf(word) + FUNCTION_WORD_GAP
     for candidate in candidates:
-        if _zipf(candidate) < limit:
+        if zipf(candidate) < limit:
             break
-        if len(candidate) >= 3 and _one_slip(word, candidate):
+        if _one_slip(word, candidate):
             return candidate
     return None
 
