@@ -37,6 +37,7 @@ def _known(word: str, lang: str) -> bool:
 # "sehe"): the ending is stripped and the infinitive looked for, with the present tense's
 # vowel change undone ("gibt" -> "geben", "läuft" -> "laufen", "wächst" -> "wachsen").
 _VERB_ENDINGS = ("t", "st", "et", "est", "te", "ten", "tet", "test", "e")
+_VOWEL_CHANGE_ENDINGS = frozenset({"t", "st", "et", "est"})  # du/er of the present tense
 _VOWEL_CHANGES = (("aeu", "au"), ("ae", "a"), ("oe", "o"), ("ie", "e"), ("i", "e"))
 _IRREGULAR = {"nimmt": "nehmen", "nimmst": "nehmen", "nehme": "nehmen", "wird": "werden",
               "wirst": "werden", "tritt": "treten", "weiss": "wissen", "weisst": "wissen"}
@@ -107,9 +108,11 @@ def german_verb(word: str) -> str | None:
             continue
         if ending == "e" and record is not None and record.german:
             continue  # "Ende", "gerne": a listed word ending in -e is no verb form
-        # the present tense's vowel change makes some forms two verbs' ("misst": messen or
-        # missen, "fällt": fallen or fällen): the more frequent one is meant
-        infinitives = [candidate for variant in _vowel_variants(base)
+        # the present tense changes the vowel of the du/er forms only ("läuft", not "ich
+        # läufe"), and then some forms are two verbs' ("misst": messen or missen): the more
+        # frequent one is meant ("ich läute" is läuten, though "lauten" is more frequent)
+        variants = _vowel_variants(base) if ending in _VOWEL_CHANGE_ENDINGS else [base]
+        infinitives = [candidate for variant in variants
                        for candidate in (variant + "en", variant + "n")
                        if candidate != word and _infinitive(candidate)]
         if infinitives:

@@ -165,6 +165,8 @@ def test_language_detection() -> None:
     ("umzusetzen", "umsetzen"), ("finanziere", "finanzieren"), ("entscheide", "entscheiden"),
     # a vowel change that makes the form two verbs': the frequent one ("missen", "fällen")
     ("misst", "messen"), ("fällt", "fallen"),
+    # ... of the du/er forms only: "ich läute" is läuten, though "lauten" is more frequent
+    ("läute", "laeuten"),
 ])
 def test_german_verb_forms_reduce_to_the_infinitive(form: str, expected: str) -> None:
     assert lemma(fold(form)) == expected
